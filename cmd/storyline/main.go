@@ -1,0 +1,52 @@
+// Command storyline reads news articles, groups the ones that report the same
+// real-world event, and threads events into storylines.
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"storyline/internal/pipeline"
+)
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	if err := rootCommand().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "storyline:", err)
+		os.Exit(1)
+	}
+}
+
+func rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "storyline",
+		Short:         "Group news articles into events and storylines",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(runCommand(), evalCommand())
+	return root
+}
+
+// configFlags adds --set key=value to a command and returns a function that
+// builds the pipeline configuration from it.
+func configFlags(cmd *cobra.Command) func() (pipeline.Config, error) {
+	sets := cmd.Flags().StringArray("set", nil, "override a parameter, e.g. --set threshold=0.3 (repeatable)")
+	return func() (pipeline.Config, error) {
+		cfg := pipeline.DefaultConfig()
+		for _, kv := range *sets {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				return cfg, fmt.Errorf("--set %q: want key=value", kv)
+			}
+			if err := cfg.Set(k, v); err != nil {
+				return cfg, err
+			}
+		}
+		return cfg, nil
+	}
+}

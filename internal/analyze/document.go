@@ -1,0 +1,110 @@
+// Package analyze turns an Article into a Document: its prose separated from
+// captions, credits and other noise, split into sentences, reduced to term
+// vectors, with its named entities and dates. Analysis depends on nothing but
+// the article, so it can run on every core, or on another machine.
+package analyze
+
+import (
+	"strings"
+	"time"
+
+	"storyline/internal/article"
+	"storyline/internal/entity"
+	"storyline/internal/timex"
+)
+
+// DateSource says how a date was obtained.
+type DateSource string
+
+// The date sources.
+const (
+	DateGiven    DateSource = "given"    // came with the article
+	DateInferred DateSource = "inferred" // read from the article's text
+	DateUnknown  DateSource = "unknown"
+)
+
+// leadSentences is how many opening sentences make the lead, which carries
+// the who-what-where of a news report and gets its own vector.
+const leadSentences = 2
+
+// A Document is an analysed article.
+type Document struct {
+	Article article.Article
+	// Headline is the article's title, or its opening heading when the text
+	// starts with one; empty when neither exists.
+	Headline  string
+	Sentences []string // the prose, in order
+	// Noise holds the paragraphs removed from the prose, with why. They are
+	// kept because a caption may hold the only full date of an article.
+	Noise []Removed
+
+	Body Vector // stem counts of the prose
+	Lead Vector // stem counts of the headline and lead sentences
+
+	Entities []entity.Entity
+
+	// Date is the publication date, given or inferred from the text.
+	Date       time.Time
+	DateSource DateSource
+	// EventDay is the day the reported happening took place, when the text
+	// and dates allow it; zero otherwise.
+	EventDay     time.Time
+	EventDayConf float64
+}
+
+// Removed is a paragraph taken out of the prose.
+type Removed struct {
+	Text string
+	Why  Noise
+}
+
+// Analyze turns an article into a Document. It is a pure function.
+func Analyze(a article.Article) Document {
+	d := Document{Article: a, Headline: a.Title}
+	for i, p := range splitParagraphs(a.Text) {
+		why := classify(p)
+		if why == Heading && i == 0 && d.Headline == "" && !looksLikeDateLine(p) {
+			d.Headline = p
+		}
+		if why != Prose {
+			d.Noise = append(d.Noise, Removed{Text: p, Why: why})
+			continue
+		}
+		d.Sentences = append(d.Sentences, SplitSentences(p)...)
+	}
+	prose := strings.Join(d.Sentences, "\n")
+	d.Body = Count(Terms(prose))
+	lead := d.Headline
+	for i := 0; i < len(d.Sentences) && i < leadSentences; i++ {
+		lead += "\n" + d.Sentences[i]
+	}
+	d.Lead = Count(Terms(lead))
+	d.Entities = entity.Extract(d.Headline, d.Sentences)
+	d.dates(prose)
+	return d
+}
+
+func (d *Document) dates(prose string) {
+	d.Date, d.DateSource = d.Article.Date, DateGiven
+	if d.Date.IsZero() {
+		var all strings.Builder
+		all.WriteString(prose)
+		for _, n := range d.Noise {
+			all.WriteString("\n" + n.Text)
+		}
+		if day, _, ok := timex.InferPublication(all.String()); ok {
+			d.Date, d.DateSource = day, DateInferred
+		} else {
+			d.DateSource = DateUnknown
+		}
+	}
+	if day, conf, ok := timex.EventDay(prose, d.Date); ok {
+		d.EventDay, d.EventDayConf = day, conf
+	}
+}
+
+// looksLikeDateLine recognises a dateline such as "Tuesday, March 3, 2009",
+// which is no headline.
+func looksLikeDateLine(p string) bool {
+	return len(timex.Extract(p, time.Time{})) > 0 && len(Terms(p)) <= 4
+}

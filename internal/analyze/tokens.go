@@ -1,0 +1,90 @@
+package analyze
+
+import (
+	"hash/fnv"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+	"github.com/clipperhouse/uax29/v2/words"
+)
+
+// A Term is one stemmed word under its hashed id, with a weight (a count in
+// documents, a TF-IDF weight in comparisons).
+type Term struct {
+	ID uint64
+	W  float32
+}
+
+// A Vector is a sparse term vector sorted by term id. Sorted slices make
+// dot products a linear merge and cost far less memory than maps.
+type Vector []Term
+
+// TermID hashes a stem. The hash is stable across processes and versions, so
+// vectors can be stored and shipped between machines.
+func TermID(stem string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(stem))
+	return h.Sum64()
+}
+
+// Tokens splits text into lower-case word tokens, without punctuation.
+func Tokens(text string) []string {
+	var out []string
+	it := words.FromString(text)
+	for it.Next() {
+		w := it.Value()
+		r := []rune(w)
+		if len(r) == 0 || !(unicode.IsLetter(r[0]) || unicode.IsDigit(r[0])) {
+			continue
+		}
+		w = strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s"))
+		out = append(out, w)
+	}
+	return out
+}
+
+// Stem returns the Snowball (Porter2) stem of a lower-case English word.
+func Stem(w string) string {
+	env := snowballstem.NewEnv(w)
+	english.Stem(env)
+	return env.Current()
+}
+
+// Terms returns the stems of the content words of text: stop words, single
+// characters and pure punctuation dropped.
+func Terms(text string) []string {
+	toks := Tokens(text)
+	out := toks[:0]
+	for _, t := range toks {
+		if len(t) < 2 || stopWords[t] {
+			continue
+		}
+		out = append(out, Stem(t))
+	}
+	return out
+}
+
+// Count builds a vector of stem counts.
+func Count(stems []string) Vector {
+	counts := make(map[uint64]float32, len(stems))
+	for _, s := range stems {
+		counts[TermID(s)]++
+	}
+	v := make(Vector, 0, len(counts))
+	for id, n := range counts {
+		v = append(v, Term{ID: id, W: n})
+	}
+	slices.SortFunc(v, func(a, b Term) int {
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	return v
+}

@@ -1,0 +1,434 @@
+package cluster
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+
+	"storyline/internal/analyze"
+	"storyline/internal/entity"
+)
+
+// A Placer owns the state that evolves with the stream: document
+// frequencies, live events and the inverted indexes over them. It is not
+// safe for concurrent use: placement is one ordered step, and the same
+// documents in the same order always give the same events.
+type Placer struct {
+	cfg    Config
+	df     map[uint64]int32
+	docs   int
+	seq    int
+	events []*Event // by id; evicted events stay here for reads, not in the index
+	terms  map[uint64][]int32
+	names  map[string][]int32
+	latest time.Time // the latest article date seen: the stream's "now"
+
+	touched []touch // events in the order they last grew, for expiry
+	head    int
+}
+
+// An Event is a set of documents reporting one real-world happening.
+type Event struct {
+	ID       int
+	Articles []string // member article ids, in arrival order
+
+	body     map[uint64]float32 // sum of members' unit tf vectors
+	lead     map[uint64]float32
+	entities map[string]float32
+	days     map[int64]float64 // day (Unix days) -> confidence-weighted votes
+	lastSeq  int
+	lastDate time.Time
+	hot      bool
+	indexed  map[uint64]bool
+	named    map[string]bool
+}
+
+// Day returns the event's date, the day most of its evidence points to, with
+// the share of the evidence behind it; ok is false when nothing is dated.
+func (e *Event) Day() (day time.Time, share float64, ok bool) {
+	var best int64
+	var bestW, total float64
+	for d, w := range e.days {
+		total += w
+		if w > bestW || (w == bestW && d < best) {
+			best, bestW = d, w
+		}
+	}
+	if total == 0 {
+		return time.Time{}, 0, false
+	}
+	return time.Unix(best*86400, 0).UTC(), bestW / total, true
+}
+
+// Components are the parts of a similarity, reported by --explain.
+type Components struct {
+	Body      float64 `json:"body"`
+	Lead      float64 `json:"lead"`
+	Entities  float64 `json:"entities"`
+	DaysApart float64 `json:"days_apart"` // -1 when either date is unknown
+	Time      float64 `json:"time_factor"`
+	Total     float64 `json:"total"`
+}
+
+// A Placement is the decision taken for one document.
+type Placement struct {
+	Article    string     `json:"article"`
+	Event      int        `json:"event"`
+	New        bool       `json:"new_event"`
+	Candidates int        `json:"candidates"`
+	Best       Components `json:"best"`           // the best candidate's similarity
+	BestEvent  int        `json:"best_candidate"` // -1 when there was none
+}
+
+// NewPlacer returns an empty Placer.
+func NewPlacer(cfg Config) *Placer {
+	return &Placer{
+		cfg:   cfg,
+		df:    map[uint64]int32{},
+		terms: map[uint64][]int32{},
+		names: map[string][]int32{},
+	}
+}
+
+// Event returns the event with the given id.
+func (p *Placer) Event(id int) *Event { return p.events[id] }
+
+// Events returns all events, in order of creation.
+func (p *Placer) Events() []*Event { return p.events }
+
+// features is a document prepared for comparison under the current IDF.
+type features struct {
+	body, lead Vector
+	names      map[string]float32
+	day        time.Time
+	dayConf    float64
+	query      []uint64
+}
+
+// Vector is a weighted sparse vector sorted by term id.
+type Vector = analyze.Vector
+
+// Place decides the event of a document and updates the state.
+func (p *Placer) Place(d *analyze.Document) Placement {
+	p.seq++
+	p.observe(d)
+	f := p.prepare(d)
+	pl := Placement{Article: d.Article.ID, BestEvent: -1}
+	cands := p.candidates(f)
+	pl.Candidates = len(cands)
+	for _, id := range cands {
+		c := p.similarity(f, p.events[id])
+		if pl.BestEvent < 0 || c.Total > pl.Best.Total {
+			pl.Best, pl.BestEvent = c, id
+		}
+	}
+	if pl.BestEvent >= 0 && pl.Best.Total >= p.cfg.Threshold {
+		pl.Event = pl.BestEvent
+	} else {
+		pl.Event, pl.New = p.newEvent(), true
+	}
+	p.add(p.events[pl.Event], d, f)
+	p.expire()
+	return pl
+}
+
+// Assign adds a document to a known event without deciding: it rebuilds the
+// state from a store. A new id must be the next one.
+func (p *Placer) Assign(d *analyze.Document, id int) {
+	p.seq++
+	p.observe(d)
+	for id >= len(p.events) {
+		p.newEvent()
+	}
+	p.add(p.events[id], d, p.prepare(d))
+	p.expire()
+}
+
+func (p *Placer) newEvent() int {
+	e := &Event{
+		ID:       len(p.events),
+		body:     map[uint64]float32{},
+		lead:     map[uint64]float32{},
+		entities: map[string]float32{},
+		days:     map[int64]float64{},
+		indexed:  map[uint64]bool{},
+		named:    map[string]bool{},
+		hot:      true,
+	}
+	p.events = append(p.events, e)
+	return e.ID
+}
+
+// observe updates document frequencies before comparing, so that a term's
+// first occurrence is already counted.
+func (p *Placer) observe(d *analyze.Document) {
+	p.docs++
+	for _, t := range d.Body {
+		p.df[t.ID]++
+	}
+	if d.Date.After(p.latest) {
+		p.latest = d.Date
+	}
+}
+
+func (p *Placer) idf(id uint64) float32 {
+	return float32(math.Log(float64(p.docs+1)/float64(p.df[id]+1)) + 1)
+}
+
+func (p *Placer) prepare(d *analyze.Document) features {
+	f := features{body: unitTF(d.Body), lead: unitTF(d.Lead), names: entityWeights(d.Entities)}
+	f.day, f.dayConf = d.EventDay, d.EventDayConf
+	if f.day.IsZero() && !d.Date.IsZero() {
+		f.day, f.dayConf = d.Date, 0.5
+	}
+	q := make([]Term, len(f.body))
+	for i, t := range f.body {
+		q[i] = Term{ID: t.ID, W: t.W * p.idf(t.ID)}
+	}
+	slices.SortFunc(q, func(a, b Term) int {
+		if c := cmp.Compare(b.W, a.W); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	for i := 0; i < len(q) && i < p.cfg.QueryTerms; i++ {
+		f.query = append(f.query, q[i].ID)
+	}
+	return f
+}
+
+// Term is one weighted term.
+type Term = analyze.Term
+
+// unitTF turns counts into sublinear term frequencies of unit length.
+func unitTF(v Vector) Vector {
+	out := make(Vector, len(v))
+	var norm float64
+	for i, t := range v {
+		w := 1 + float32(math.Log(float64(t.W)))
+		out[i] = Term{ID: t.ID, W: w}
+		norm += float64(w * w)
+	}
+	if norm > 0 {
+		n := float32(math.Sqrt(norm))
+		for i := range out {
+			out[i].W /= n
+		}
+	}
+	return out
+}
+
+// entityWeights gives each entity a salience: more mentions and an earlier
+// first mention weigh more; nationalities and other groups weigh less than
+// people, places and organisations.
+func entityWeights(ents []entity.Entity) map[string]float32 {
+	m := make(map[string]float32, len(ents))
+	for _, e := range ents {
+		w := 1 + math.Log(float64(max(e.Mentions, 1)))
+		if e.FirstSentence < 3 {
+			w *= 1.5
+		}
+		if e.Type == entity.Other {
+			w *= 0.5
+		}
+		m[e.Key] += float32(w)
+	}
+	return m
+}
+
+// candidates returns the live events that share the most query terms and
+// names with the document, at most MaxCandidates of them.
+func (p *Placer) candidates(f features) []int {
+	hits := map[int32]float32{}
+	for _, t := range f.query {
+		for _, id := range p.terms[t] {
+			hits[id]++
+		}
+	}
+	for k := range f.names {
+		for _, id := range p.names[k] {
+			hits[id] += 2
+		}
+	}
+	ids := make([]int, 0, len(hits))
+	for id := range hits {
+		if p.events[id].hot {
+			ids = append(ids, int(id))
+		}
+	}
+	slices.SortFunc(ids, func(a, b int) int {
+		if c := cmp.Compare(hits[int32(b)], hits[int32(a)]); c != 0 {
+			return c
+		}
+		return cmp.Compare(b, a) // the more recent event first
+	})
+	if len(ids) > p.cfg.MaxCandidates {
+		ids = ids[:p.cfg.MaxCandidates]
+	}
+	return ids
+}
+
+func (p *Placer) similarity(f features, e *Event) Components {
+	c := Components{DaysApart: -1, Time: 1}
+	c.Body = p.cosine(f.body, e.body)
+	c.Lead = p.cosine(f.lead, e.lead)
+	c.Entities = weightedCosine(f.names, e.entities)
+	if day, _, ok := e.Day(); ok && !f.day.IsZero() {
+		c.DaysApart = math.Abs(f.day.Sub(day).Hours() / 24)
+		over := math.Max(0, c.DaysApart-p.cfg.TimeGraceDays)
+		c.Time = math.Exp(-over / p.cfg.TimeScaleDays)
+	}
+	c.Total = (p.cfg.BodyWeight*c.Body + p.cfg.LeadWeight*c.Lead + p.cfg.EntityWeight*c.Entities) * c.Time
+	return c
+}
+
+// cosine compares a document's unit tf vector with an event centroid, both
+// weighted by the current IDF.
+func (p *Placer) cosine(v Vector, centroid map[uint64]float32) float64 {
+	if len(v) == 0 || len(centroid) == 0 {
+		return 0
+	}
+	var dot, nv, nc float64
+	for _, t := range v {
+		idf := float64(p.idf(t.ID))
+		w := float64(t.W) * idf
+		nv += w * w
+		if c, ok := centroid[t.ID]; ok {
+			dot += w * float64(c) * idf
+		}
+	}
+	for id, c := range centroid {
+		w := float64(c) * float64(p.idf(id))
+		nc += w * w
+	}
+	if nv == 0 || nc == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(nv*nc)
+}
+
+func weightedCosine(a, b map[string]float32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	var dot, na, nb float64
+	for k, w := range a {
+		na += float64(w * w)
+		dot += float64(w * b[k])
+	}
+	for _, w := range b {
+		nb += float64(w * w)
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
+func (p *Placer) add(e *Event, d *analyze.Document, f features) {
+	e.Articles = append(e.Articles, d.Article.ID)
+	for _, t := range f.body {
+		e.body[t.ID] += t.W
+	}
+	for _, t := range f.lead {
+		e.lead[t.ID] += t.W
+	}
+	for k, w := range f.names {
+		e.entities[k] += w
+	}
+	if !f.day.IsZero() {
+		e.days[f.day.Unix()/86400] += math.Max(f.dayConf, 0.1)
+	}
+	e.lastSeq = p.seq
+	p.touched = append(p.touched, touch{event: int32(e.ID), seq: p.seq})
+	if d.Date.After(e.lastDate) {
+		e.lastDate = d.Date
+	}
+	prune(e.body, p.cfg.CentroidTerms)
+	prune(e.lead, p.cfg.CentroidTerms)
+	if !e.hot {
+		e.hot = true
+		clear(e.indexed)
+		clear(e.named)
+	}
+	p.index(e, f)
+}
+
+// index adds the event to the posting lists of the document's query terms
+// and names, keeping each list to its PostingCap most recent events.
+func (p *Placer) index(e *Event, f features) {
+	id := int32(e.ID)
+	for _, t := range f.query {
+		if !e.indexed[t] {
+			e.indexed[t] = true
+			p.terms[t] = appendCapped(p.terms[t], id, p.cfg.PostingCap)
+		}
+	}
+	for k := range f.names {
+		if !e.named[k] {
+			e.named[k] = true
+			p.names[k] = appendCapped(p.names[k], id, p.cfg.PostingCap)
+		}
+	}
+}
+
+func appendCapped(list []int32, id int32, limit int) []int32 {
+	list = append(list, id)
+	if len(list) > limit {
+		list = append(list[:0:0], list[len(list)-limit:]...)
+	}
+	return list
+}
+
+// prune keeps the heaviest terms of a centroid once it holds twice its cap,
+// so that pruning is amortised.
+func prune(c map[uint64]float32, limit int) {
+	if limit <= 0 || len(c) <= 2*limit {
+		return
+	}
+	ts := make([]Term, 0, len(c))
+	for id, w := range c {
+		ts = append(ts, Term{ID: id, W: w})
+	}
+	slices.SortFunc(ts, func(a, b Term) int {
+		if c := cmp.Compare(b.W, a.W); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	for _, t := range ts[limit:] {
+		delete(c, t.ID)
+	}
+}
+
+// expire takes events that stopped growing out of the hot index. Their ids
+// stay in posting lists until pushed out, but are skipped as candidates.
+// Events are visited in the order they were last touched, so each call costs
+// amortised constant time however many events exist.
+func (p *Placer) expire() {
+	for p.head < len(p.touched) {
+		t := p.touched[p.head]
+		e := p.events[t.event]
+		if e.lastSeq != t.seq || !e.hot {
+			p.head++ // stale: the event was touched again later
+			continue
+		}
+		idle := p.seq-e.lastSeq > p.cfg.IdleArticles
+		if !p.latest.IsZero() && !e.lastDate.IsZero() && p.latest.Sub(e.lastDate).Hours()/24 > p.cfg.IdleDays {
+			idle = true
+		}
+		if !idle {
+			break
+		}
+		e.hot = false
+		p.head++
+	}
+	if p.head > 4096 && p.head*2 > len(p.touched) {
+		p.touched = append(p.touched[:0:0], p.touched[p.head:]...)
+		p.head = 0
+	}
+}
+
+// A touch records that an event grew at a stream position.
+type touch struct {
+	event int32
+	seq   int
+}

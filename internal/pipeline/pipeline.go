@@ -1,0 +1,132 @@
+// Package pipeline runs articles through Storyline: analysis, event
+// placement, storyline linking, and the report of what came out.
+package pipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"storyline/internal/analyze"
+	"storyline/internal/article"
+	"storyline/internal/cluster"
+	"storyline/internal/storyline"
+)
+
+// Config gathers every threshold and weight of the pipeline. The JSON names
+// are the keys that `storyline eval --sweep` and `--set` accept.
+type Config struct {
+	Cluster   cluster.Config
+	Storyline storyline.Config
+	// SummarySentences is how many sentences an event summary holds at most.
+	SummarySentences int `json:"summary_sentences"`
+}
+
+// DefaultConfig returns the shipped defaults.
+func DefaultConfig() Config {
+	return Config{Cluster: cluster.DefaultConfig(), Storyline: storyline.DefaultConfig(), SummarySentences: 4}
+}
+
+// Set changes one parameter by its JSON name, e.g. Set("threshold", "0.3").
+func (c *Config) Set(key, value string) error {
+	for _, part := range []any{&c.Cluster, &c.Storyline, c} {
+		fields := map[string]json.RawMessage{}
+		b, _ := json.Marshal(part)
+		if err := json.Unmarshal(b, &fields); err != nil {
+			return err
+		}
+		if _, ok := fields[key]; !ok {
+			continue
+		}
+		if err := json.Unmarshal([]byte(fmt.Sprintf("{%q:%s}", key, value)), part); err != nil {
+			return fmt.Errorf("config %s=%s: %w", key, value, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("config: no parameter named %q", key)
+}
+
+// A Pipeline places documents into events and storylines, one at a time, in
+// arrival order. It is not safe for concurrent use; analysis, which needs no
+// shared state, is what runs in parallel (see AnalyzeAll).
+type Pipeline struct {
+	cfg    Config
+	placer *cluster.Placer
+	linker *storyline.Linker
+	docs   []*analyze.Document
+	byID   map[string]int
+	placed []cluster.Placement
+	events map[int][]int // event -> indexes into docs
+}
+
+// New returns an empty Pipeline.
+func New(cfg Config) *Pipeline {
+	return &Pipeline{
+		cfg:    cfg,
+		placer: cluster.NewPlacer(cfg.Cluster),
+		linker: storyline.NewLinker(cfg.Storyline),
+		byID:   map[string]int{},
+		events: map[int][]int{},
+	}
+}
+
+// An Outcome is where one document landed.
+type Outcome struct {
+	Placement cluster.Placement
+	Link      storyline.Link
+	// Repeat is true when an article with the same id was already placed;
+	// the repeat is ignored.
+	Repeat bool
+}
+
+// Add places one analysed document.
+func (p *Pipeline) Add(d analyze.Document) Outcome {
+	if i, ok := p.byID[d.Article.ID]; ok {
+		pl := p.placed[i]
+		sid, _ := p.linker.Of(pl.Event)
+		return Outcome{Placement: pl, Link: storyline.Link{Storyline: sid}, Repeat: true}
+	}
+	pl := p.placer.Place(&d)
+	i := len(p.docs)
+	p.docs = append(p.docs, &d)
+	p.byID[d.Article.ID] = i
+	p.placed = append(p.placed, pl)
+	p.events[pl.Event] = append(p.events[pl.Event], i)
+	link := p.linker.Update(p.profile(pl.Event))
+	return Outcome{Placement: pl, Link: link}
+}
+
+// profileTerms and profileEntities bound what an event contributes to its
+// storyline to its most salient terms and names.
+const (
+	profileTerms    = 30
+	profileEntities = 12
+)
+
+func (p *Pipeline) profile(event int) storyline.Profile {
+	terms, names := p.placer.Salient(event, profileTerms, profileEntities)
+	return storyline.Profile{Event: event, Entities: names, Terms: terms}
+}
+
+// AnalyzeAll analyses articles on all cores and returns the documents in
+// input order, so that placement stays deterministic.
+func AnalyzeAll(arts []article.Article) []analyze.Document {
+	docs := make([]analyze.Document, len(arts))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				docs[i] = analyze.Analyze(arts[i])
+			}
+		})
+	}
+	for i := range arts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return docs
+}

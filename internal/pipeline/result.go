@@ -1,0 +1,276 @@
+package pipeline
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"storyline/internal/analyze"
+	"storyline/internal/cluster"
+	"storyline/internal/entity"
+	"storyline/internal/report"
+	"storyline/internal/summarize"
+)
+
+// Options say what a Result includes beyond the contract's fields.
+type Options struct {
+	// Explain adds, to each article, the similarity components that decided
+	// its placement.
+	Explain bool
+}
+
+// Result reports every storyline with its events and articles.
+func (p *Pipeline) Result(opt Options) report.Result {
+	res := report.Result{Storylines: []report.Storyline{}}
+	for _, s := range p.linker.Storylines() {
+		rs := report.Storyline{ID: storylineID(s.ID)}
+		for _, ev := range s.Events {
+			e := p.Event(ev, opt)
+			e.Storyline = rs.ID
+			rs.Events = append(rs.Events, e)
+		}
+		sortEvents(rs.Events)
+		rs.Entities = mergeEntities(rs.Events)
+		rs.Title = StorylineTitle(rs)
+		rs.Timeline = Timeline(rs.Events)
+		res.Storylines = append(res.Storylines, rs)
+	}
+	slices.SortStableFunc(res.Storylines, func(a, b report.Storyline) int {
+		if c := cmp.Compare(len(b.Events), len(a.Events)); c != 0 {
+			return c
+		}
+		return cmp.Compare(firstDate(a), firstDate(b))
+	})
+	return res
+}
+
+// Event reports one event.
+func (p *Pipeline) Event(id int, opt Options) report.Event {
+	ce := p.placer.Event(id)
+	e := report.Event{ID: eventID(id), DateSource: string(analyze.DateUnknown)}
+	var srcs []summarize.Source
+	var ents [][]entity.Entity
+	outlets := map[string]bool{}
+	for _, i := range p.events[id] {
+		d := p.docs[i]
+		a := report.Article{
+			ID: d.Article.ID, Title: d.Headline, Date: day(d.Date), DateSource: string(d.DateSource),
+			URL: d.Article.URL, Source: d.Article.Source, Event: e.ID,
+		}
+		if opt.Explain {
+			a.Explain = p.explain(p.placed[i])
+		}
+		e.Articles = append(e.Articles, a)
+		srcs = append(srcs, summarize.Source{Article: d.Article.ID, Headline: d.Headline, Sentences: d.Sentences})
+		ents = append(ents, d.Entities)
+		if d.Article.Source != "" && !outlets[d.Article.Source] {
+			outlets[d.Article.Source] = true
+			e.Sources = append(e.Sources, d.Article.Source)
+		}
+	}
+	if dd, share, ok := ce.Day(); ok {
+		e.Date = day(dd)
+		e.DateConfidence = share
+		e.DateSource = p.dateSource(id, dd)
+	}
+	e.Title = summarize.Title(srcs)
+	for _, s := range summarize.Summary(srcs, p.cfg.SummarySentences) {
+		e.Summary = append(e.Summary, report.Sentence{Text: s.Text, Article: s.Article})
+	}
+	e.Entities = entitiesOf(ents)
+	return e
+}
+
+// dateSource says "given" when the event's date is the publication date an
+// article came with and reports on, "inferred" when text had to tell it.
+func (p *Pipeline) dateSource(event int, dd time.Time) string {
+	for _, i := range p.events[event] {
+		d := p.docs[i]
+		if d.DateSource == analyze.DateGiven && d.Date.Equal(dd) && (d.EventDay.IsZero() || d.EventDay.Equal(dd)) {
+			return string(analyze.DateGiven)
+		}
+	}
+	return string(analyze.DateInferred)
+}
+
+func (p *Pipeline) explain(pl cluster.Placement) *report.Explain {
+	x := &report.Explain{
+		NewEvent: pl.New, Candidates: pl.Candidates,
+		Body: pl.Best.Body, Lead: pl.Best.Lead, Entities: pl.Best.Entities,
+		DaysApart: pl.Best.DaysApart, TimeFactor: pl.Best.Time, Similarity: pl.Best.Total,
+		Threshold: p.cfg.Cluster.Threshold,
+	}
+	if pl.BestEvent >= 0 {
+		x.BestCandidate = eventID(pl.BestEvent)
+	}
+	return x
+}
+
+// entitiesOf merges the entities of an event's articles by key, most
+// salient first: the name is the most common full form, the aliases every
+// other spelling.
+func entitiesOf(docs [][]entity.Entity) []report.Entity {
+	type acc struct {
+		names    map[string]int
+		types    map[entity.Type]int
+		mentions int
+		weight   float64
+	}
+	byKey := map[string]*acc{}
+	var order []string
+	for _, ents := range docs {
+		for rank, e := range ents {
+			a := byKey[e.Key]
+			if a == nil {
+				a = &acc{names: map[string]int{}, types: map[entity.Type]int{}}
+				byKey[e.Key] = a
+				order = append(order, e.Key)
+			}
+			a.names[e.Name] += e.Mentions
+			for _, al := range e.Aliases {
+				if _, ok := a.names[al]; !ok {
+					a.names[al] = 0
+				}
+			}
+			a.types[e.Type] += e.Mentions
+			a.mentions += e.Mentions
+			a.weight += float64(e.Mentions) + 1/float64(1+rank)
+		}
+	}
+	out := make([]report.Entity, 0, len(order))
+	weights := map[string]float64{}
+	for _, k := range order {
+		a := byKey[k]
+		name := argmax(a.names, func(x, y string) bool { return len(x) > len(y) })
+		var aliases []string
+		for n := range a.names {
+			if n != name {
+				aliases = append(aliases, n)
+			}
+		}
+		slices.Sort(aliases)
+		t := argmax(a.types, func(x, y entity.Type) bool { return x < y })
+		if aliases == nil {
+			aliases = []string{}
+		}
+		out = append(out, report.Entity{Name: name, Type: string(t), Aliases: aliases, Mentions: a.mentions})
+		weights[name] = a.weight
+	}
+	slices.SortStableFunc(out, func(a, b report.Entity) int { return cmp.Compare(weights[b.Name], weights[a.Name]) })
+	return out
+}
+
+// mergeEntities sums the entities of a storyline's events by name.
+func mergeEntities(events []report.Event) []report.Entity {
+	byName := map[string]*report.Entity{}
+	var order []string
+	for _, e := range events {
+		for _, en := range e.Entities {
+			if x := byName[en.Name]; x != nil {
+				x.Mentions += en.Mentions
+				continue
+			}
+			c := en
+			byName[en.Name] = &c
+			order = append(order, en.Name)
+		}
+	}
+	out := make([]report.Entity, 0, len(order))
+	for _, n := range order {
+		out = append(out, *byName[n])
+	}
+	slices.SortStableFunc(out, func(a, b report.Entity) int { return cmp.Compare(b.Mentions, a.Mentions) })
+	return out
+}
+
+// argmax returns the key with the largest count; better breaks ties.
+func argmax[K comparable](m map[K]int, better func(a, b K) bool) K {
+	var best K
+	bestN, first := 0, true
+	for k, n := range m {
+		if first || n > bestN || (n == bestN && better(k, best)) {
+			best, bestN, first = k, n, false
+		}
+	}
+	return best
+}
+
+// StorylineTitle names a storyline after its main actors and places, in the
+// spirit of "Putin – Assad: Syria".
+func StorylineTitle(s report.Storyline) string {
+	var people, others []string
+	for _, e := range s.Entities {
+		switch {
+		case e.Type == string(entity.Person) && len(people) < 2:
+			people = append(people, surname(e.Name))
+		case e.Type != string(entity.Person) && e.Type != string(entity.Other) && len(others) < 2:
+			others = append(others, e.Name)
+		}
+	}
+	switch {
+	case len(people) > 0 && len(others) > 0:
+		return strings.Join(people, "–") + ": " + strings.Join(others, ", ")
+	case len(people) > 0:
+		return strings.Join(people, "–")
+	case len(others) > 0:
+		return strings.Join(others, ", ")
+	case len(s.Events) > 0:
+		return s.Events[0].Title
+	}
+	return ""
+}
+
+func surname(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 {
+		return name
+	}
+	return f[len(f)-1]
+}
+
+// Timeline lists a storyline's dated events in order.
+func Timeline(events []report.Event) []report.TimelineEntry {
+	out := []report.TimelineEntry{}
+	for _, e := range events {
+		if e.Date != nil {
+			out = append(out, report.TimelineEntry{Date: *e.Date, Event: e.ID, Title: e.Title})
+		}
+	}
+	return out
+}
+
+// sortEvents orders dated events by date, undated ones after them, each
+// group otherwise in creation order.
+func sortEvents(evs []report.Event) {
+	slices.SortStableFunc(evs, func(a, b report.Event) int {
+		switch {
+		case a.Date == nil && b.Date == nil:
+			return 0
+		case a.Date == nil:
+			return 1
+		case b.Date == nil:
+			return -1
+		}
+		return cmp.Compare(*a.Date, *b.Date)
+	})
+}
+
+func firstDate(s report.Storyline) string {
+	if len(s.Events) > 0 && s.Events[0].Date != nil {
+		return *s.Events[0].Date
+	}
+	return "9999"
+}
+
+func day(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(time.DateOnly)
+	return &s
+}
+
+func eventID(id int) string     { return fmt.Sprintf("e%d", id+1) }
+func storylineID(id int) string { return fmt.Sprintf("s%d", id+1) }

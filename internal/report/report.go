@@ -1,0 +1,84 @@
+// Package report defines what Storyline tells its users: storylines, their
+// events and articles, as plain values. The CLI prints them, the store keeps
+// them and the server serves them; their JSON form is a public contract:
+// fields are added, never renamed.
+package report
+
+// A Result is the whole picture: every storyline, each with its events.
+type Result struct {
+	Storylines []Storyline `json:"storylines"`
+}
+
+// A Storyline is a thread of events that share their main actors and subject.
+type Storyline struct {
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Events   []Event         `json:"events"` // dated events by date, then undated ones
+	Timeline []TimelineEntry `json:"timeline"`
+	Entities []Entity        `json:"entities,omitempty"`
+}
+
+// A TimelineEntry is one dated event of a storyline's timeline.
+type TimelineEntry struct {
+	Date  string `json:"date"`
+	Event string `json:"event"`
+	Title string `json:"title"`
+}
+
+// An Event is one real-world happening and the articles that report it.
+type Event struct {
+	ID    string  `json:"id"`
+	Title string  `json:"title"`
+	Date  *string `json:"date"` // YYYY-MM-DD, or null when undated
+	// DateSource says how Date was obtained: "given" when articles carried
+	// it, "inferred" when read from their text, "unknown" when undated.
+	DateSource     string     `json:"date_source"`
+	DateConfidence float64    `json:"date_confidence"`
+	Storyline      string     `json:"storyline"`
+	Summary        []Sentence `json:"summary"`
+	Entities       []Entity   `json:"entities"`
+	Sources        []string   `json:"sources,omitempty"` // distinct outlets
+	Articles       []Article  `json:"articles"`
+}
+
+// A Sentence is one summary sentence with the article it came from.
+type Sentence struct {
+	Text    string `json:"text"`
+	Article string `json:"article"`
+}
+
+// An Entity is a named person, place, organisation or group, merged across
+// spellings.
+type Entity struct {
+	Name     string   `json:"name"`
+	Type     string   `json:"type"` // person, place, org or other
+	Aliases  []string `json:"aliases"`
+	Mentions int      `json:"mentions"`
+}
+
+// An Article is one source article of an event.
+type Article struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Date        *string  `json:"date"`
+	DateSource  string   `json:"date_source"`
+	URL         string   `json:"url,omitempty"`
+	Source      string   `json:"source,omitempty"`
+	Event       string   `json:"event,omitempty"`
+	DuplicateOf string   `json:"duplicate_of,omitempty"`
+	Explain     *Explain `json:"explain,omitempty"`
+}
+
+// Explain tells why an article landed where it did.
+type Explain struct {
+	NewEvent      bool    `json:"new_event"`
+	Candidates    int     `json:"candidates"`
+	BestCandidate string  `json:"best_candidate,omitempty"`
+	Body          float64 `json:"body"`
+	Lead          float64 `json:"lead"`
+	Entities      float64 `json:"entities"`
+	DaysApart     float64 `json:"days_apart"`
+	TimeFactor    float64 `json:"time_factor"`
+	Similarity    float64 `json:"similarity"`
+	Threshold     float64 `json:"threshold"`
+}

@@ -1,0 +1,211 @@
+// Package storyline threads events into storylines: events that share their
+// salient actors, places and subject, whenever they happened. Two meetings of
+// the same leaders years apart are two events of one storyline.
+package storyline
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Config holds the weights and threshold of storyline linking.
+type Config struct {
+	// Threshold is the similarity an event needs to join a storyline.
+	Threshold float64 `json:"storyline_threshold"`
+	// EntityWeight and TermWeight mix the cosine of salient entities and the
+	// cosine of salient terms.
+	EntityWeight float64 `json:"storyline_entity_weight"`
+	TermWeight   float64 `json:"storyline_term_weight"`
+	// MaxCandidates bounds the storylines compared with each event.
+	MaxCandidates int `json:"storyline_max_candidates"`
+}
+
+// DefaultConfig returns the shipped defaults.
+func DefaultConfig() Config {
+	return Config{Threshold: 0.30, EntityWeight: 0.6, TermWeight: 0.4, MaxCandidates: 30}
+}
+
+// A Profile is what an event contributes to a storyline: its salient
+// entities and terms, with weights.
+type Profile struct {
+	Event    int
+	Entities map[string]float64
+	Terms    map[uint64]float64
+}
+
+// A Storyline is a set of events.
+type Storyline struct {
+	ID     int
+	Events []int // in order of joining
+
+	entities map[string]float64
+	terms    map[uint64]float64
+}
+
+// A Linker assigns events to storylines, online. It is not safe for
+// concurrent use and is deterministic for a given order of updates.
+type Linker struct {
+	cfg        Config
+	storylines []*Storyline
+	of         map[int]int     // event -> storyline
+	last       map[int]Profile // event -> the profile last added to its storyline
+	byEntity   map[string][]int
+	byTerm     map[uint64][]int
+}
+
+// NewLinker returns an empty Linker.
+func NewLinker(cfg Config) *Linker {
+	return &Linker{cfg: cfg, of: map[int]int{}, last: map[int]Profile{},
+		byEntity: map[string][]int{}, byTerm: map[uint64][]int{}}
+}
+
+// Storylines returns every storyline that holds at least one event.
+func (l *Linker) Storylines() []*Storyline {
+	var out []*Storyline
+	for _, s := range l.storylines {
+		if len(s.Events) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Of returns the storyline of an event.
+func (l *Linker) Of(event int) (int, bool) {
+	s, ok := l.of[event]
+	return s, ok
+}
+
+// A Link is the decision taken for one event.
+type Link struct {
+	Storyline int     `json:"storyline"`
+	Score     float64 `json:"score"` // similarity to the storyline joined; 0 for a new one
+	New       bool    `json:"new_storyline"`
+}
+
+// Update places an event whose profile changed. An event that shares its
+// storyline with others stays there (storylines do not flicker as events
+// grow); an event alone in its storyline may move to a better one.
+func (l *Linker) Update(p Profile) Link {
+	if sid, ok := l.of[p.Event]; ok {
+		s := l.storylines[sid]
+		if len(s.Events) > 1 {
+			l.replace(s, p)
+			return Link{Storyline: sid, Score: l.similarity(p, s)}
+		}
+		l.remove(s, p.Event)
+	}
+	best, bestScore := -1, 0.0
+	for _, sid := range l.candidates(p) {
+		if sc := l.similarity(p, l.storylines[sid]); sc > bestScore {
+			best, bestScore = sid, sc
+		}
+	}
+	link := Link{Storyline: best, Score: bestScore}
+	if best < 0 || bestScore < l.cfg.Threshold {
+		best = len(l.storylines)
+		l.storylines = append(l.storylines, &Storyline{ID: best,
+			entities: map[string]float64{}, terms: map[uint64]float64{}})
+		link = Link{Storyline: best, New: true}
+	}
+	s := l.storylines[best]
+	s.Events = append(s.Events, p.Event)
+	l.of[p.Event] = best
+	l.replace(s, p)
+	return link
+}
+
+// replace swaps an event's previous contribution to a storyline for p.
+func (l *Linker) replace(s *Storyline, p Profile) {
+	if old, ok := l.last[p.Event]; ok {
+		addScaled(s.entities, old.Entities, -1)
+		addScaled(s.terms, old.Terms, -1)
+	}
+	addScaled(s.entities, p.Entities, 1)
+	addScaled(s.terms, p.Terms, 1)
+	l.last[p.Event] = p
+	for k := range p.Entities {
+		if !slices.Contains(l.byEntity[k], s.ID) {
+			l.byEntity[k] = append(l.byEntity[k], s.ID)
+		}
+	}
+	for k := range p.Terms {
+		if !slices.Contains(l.byTerm[k], s.ID) {
+			l.byTerm[k] = append(l.byTerm[k], s.ID)
+		}
+	}
+}
+
+func (l *Linker) remove(s *Storyline, event int) {
+	if old, ok := l.last[event]; ok {
+		addScaled(s.entities, old.Entities, -1)
+		addScaled(s.terms, old.Terms, -1)
+		delete(l.last, event)
+	}
+	s.Events = slices.DeleteFunc(s.Events, func(e int) bool { return e == event })
+	delete(l.of, event)
+}
+
+func (l *Linker) candidates(p Profile) []int {
+	hits := map[int]float64{}
+	for k, w := range p.Entities {
+		for _, sid := range l.byEntity[k] {
+			hits[sid] += w
+		}
+	}
+	for k, w := range p.Terms {
+		for _, sid := range l.byTerm[k] {
+			hits[sid] += w / 2
+		}
+	}
+	ids := make([]int, 0, len(hits))
+	for sid := range hits {
+		if len(l.storylines[sid].Events) > 0 {
+			ids = append(ids, sid)
+		}
+	}
+	slices.SortFunc(ids, func(a, b int) int {
+		if c := cmp.Compare(hits[b], hits[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	if len(ids) > l.cfg.MaxCandidates {
+		ids = ids[:l.cfg.MaxCandidates]
+	}
+	return ids
+}
+
+func (l *Linker) similarity(p Profile, s *Storyline) float64 {
+	return l.cfg.EntityWeight*cosine(p.Entities, s.entities) + l.cfg.TermWeight*cosine(p.Terms, s.terms)
+}
+
+func addScaled[K comparable](dst, src map[K]float64, f float64) {
+	for k, w := range src {
+		v := dst[k] + f*w
+		if math.Abs(v) < 1e-9 {
+			delete(dst, k)
+		} else {
+			dst[k] = v
+		}
+	}
+}
+
+func cosine[K comparable](a, b map[K]float64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	var dot, na, nb float64
+	for k, w := range a {
+		na += w * w
+		dot += w * b[k]
+	}
+	for _, w := range b {
+		nb += w * w
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
