@@ -133,18 +133,6 @@ func (p *Placer) Place(d *analyze.Document) Placement {
 	return pl
 }
 
-// Assign adds a document to a known event without deciding: it rebuilds the
-// state from a store. A new id must be the next one.
-func (p *Placer) Assign(d *analyze.Document, id int) {
-	p.seq++
-	p.observe(d)
-	for id >= len(p.events) {
-		p.newEvent()
-	}
-	p.add(p.events[id], d, p.prepare(d))
-	p.expire()
-}
-
 func (p *Placer) newEvent() int {
 	e := &Event{
 		ID:       len(p.events),

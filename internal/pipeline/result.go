@@ -43,6 +43,15 @@ func (p *Pipeline) Result(opt Options) report.Result {
 		}
 		return cmp.Compare(firstDate(a), firstDate(b))
 	})
+	// Storylines that lost their only event to another leave gaps in the
+	// linker's numbering; users see storylines numbered in report order.
+	for i := range res.Storylines {
+		s := &res.Storylines[i]
+		s.ID = storylineID(i)
+		for j := range s.Events {
+			s.Events[j].Storyline = s.ID
+		}
+	}
 	return res
 }
 
