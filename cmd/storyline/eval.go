@@ -3,79 +3,137 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"time"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"storyline/internal/eval"
 	"storyline/internal/pipeline"
 )
 
-// fileScores is one dataset's evaluation.
-type fileScores struct {
-	File string `json:"file"`
-	eval.Scores
-	Seconds           float64 `json:"seconds"`
-	ArticlesPerSecond float64 `json:"articles_per_second"`
+// evalRow is one dataset scored under one setting.
+type evalRow struct {
+	File    string `json:"file"`
+	Setting string `json:"setting,omitempty"` // key=value of a --sweep, empty for the defaults
+	pipeline.Evaluation
 }
 
 func evalCommand() *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON, byDate bool
+		sweep          string
+		orders         int
+	)
 	cmd := &cobra.Command{
 		Use:   "eval GOLD.jsonl...",
 		Short: "Run the pipeline over labelled articles and score its events against the gold labels",
-		Args:  cobra.MinimumNArgs(1),
+		Long: `Run the pipeline over labelled articles and score its events against the gold labels.
+
+Each file is analysed once, then placed in file order (or by date with --by-date)
+and, with --orders N, in N-1 more seeded shuffles: the scores are the mean over
+the orders, with the spread of the F1 figures. --sweep key=v1,v2,... scores each
+value of one parameter in one run.`,
+		Args: cobra.MinimumNArgs(1),
 	}
 	config := configFlags(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file and setting")
+	cmd.Flags().BoolVar(&byDate, "by-date", false, "place articles in date order instead of file order")
+	cmd.Flags().StringVar(&sweep, "sweep", "", "evaluate several values of one parameter, e.g. threshold=0.2,0.3,0.4")
+	cmd.Flags().IntVar(&orders, "orders", 1, "stream orders to average over: the file order, then seeded shuffles")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		cfg, err := config()
+		base, err := config()
+		if err != nil {
+			return err
+		}
+		settings, err := sweepSettings(base, sweep)
 		if err != nil {
 			return err
 		}
 		w := cmd.OutOrStdout()
 		if !asJSON {
-			fmt.Fprintf(w, "%-28s %6s %5s %5s  %-17s  %-17s  %5s  %5s  %6s\n", "file", "arts", "gold", "pred", "pairwise P/R/F1", "B-cubed P/R/F1", "ARI", "NMI", "art/s")
+			printEvalHeader(w, orders > 1)
 		}
 		for _, path := range args {
 			arts := readArticles([]string{path})
-			start := time.Now()
-			p := pipeline.New(cfg)
-			gold := make([]string, 0, len(arts))
-			pred := make([]string, 0, len(arts))
-			for _, d := range pipeline.AnalyzeAll(arts) {
-				out := p.Add(d)
-				if out.Repeat {
+			if len(arts) == 0 {
+				return fmt.Errorf("eval %s: no articles", path)
+			}
+			docs := pipeline.AnalyzeAll(arts)
+			if byDate {
+				pipeline.ByDate(docs)
+			}
+			for _, s := range settings {
+				ev, err := pipeline.Evaluate(s.cfg, docs, orders)
+				if err != nil {
+					return fmt.Errorf("eval %s: %w", path, err)
+				}
+				row := evalRow{File: path, Setting: s.name, Evaluation: ev}
+				if asJSON {
+					if err := json.NewEncoder(w).Encode(row); err != nil {
+						return err
+					}
 					continue
 				}
-				gold = append(gold, d.Article.Gold.Event)
-				pred = append(pred, fmt.Sprint(out.Placement.Event))
+				printEvalRow(w, row)
 			}
-			secs := time.Since(start).Seconds()
-			s, err := eval.Compare(gold, pred)
-			if err != nil {
-				return fmt.Errorf("eval %s: %w", path, err)
-			}
-			fs := fileScores{File: path, Scores: s, Seconds: secs, ArticlesPerSecond: float64(len(gold)) / max(secs, 1e-9)}
-			if asJSON {
-				if err := json.NewEncoder(w).Encode(fs); err != nil {
-					return err
-				}
-				continue
-			}
-			fmt.Fprintf(w, "%-28s %6d %5d %5d  %.3f/%.3f/%.3f  %.3f/%.3f/%.3f  %.3f  %.3f  %6.0f\n",
-				shortName(path), s.Articles, s.GoldClusters, s.PredClusters,
-				s.Pairwise.Precision, s.Pairwise.Recall, s.Pairwise.F1,
-				s.BCubed.Precision, s.BCubed.Recall, s.BCubed.F1, s.ARI, s.NMI, fs.ArticlesPerSecond)
 		}
 		return nil
 	}
 	return cmd
 }
 
-func shortName(path string) string {
-	if len(path) > 28 {
-		return "…" + path[len(path)-27:]
+type setting struct {
+	name string
+	cfg  pipeline.Config
+}
+
+// sweepSettings expands "key=v1,v2" into one configuration per value.
+func sweepSettings(base pipeline.Config, sweep string) ([]setting, error) {
+	if sweep == "" {
+		return []setting{{cfg: base}}, nil
+	}
+	key, values, ok := strings.Cut(sweep, "=")
+	if !ok || values == "" {
+		return nil, fmt.Errorf("--sweep %q: want key=v1,v2,...", sweep)
+	}
+	var out []setting
+	for v := range strings.SplitSeq(values, ",") {
+		cfg := base
+		if err := cfg.Set(key, strings.TrimSpace(v)); err != nil {
+			return nil, fmt.Errorf("--sweep: %w", err)
+		}
+		out = append(out, setting{name: key + "=" + strings.TrimSpace(v), cfg: cfg})
+	}
+	return out, nil
+}
+
+func printEvalHeader(w io.Writer, spread bool) {
+	f1 := "pairwise P/R/F1"
+	if spread {
+		f1 = "pairwise P/R/F1 ±sd"
+	}
+	fmt.Fprintf(w, "%-22s %-20s %5s %5s %5s  %-23s  %-17s  %5s  %5s  %6s\n",
+		"file", "setting", "arts", "gold", "pred", f1, "B-cubed P/R/F1", "ARI", "NMI", "art/s")
+}
+
+func printEvalRow(w io.Writer, r evalRow) {
+	setting := r.Setting
+	if setting == "" {
+		setting = "defaults"
+	}
+	pw := fmt.Sprintf("%.3f/%.3f/%.3f", r.Pairwise.Precision, r.Pairwise.Recall, r.Pairwise.F1)
+	if r.Orders > 1 {
+		pw += fmt.Sprintf(" ±%.3f", r.PairwiseF1SD)
+	}
+	fmt.Fprintf(w, "%-22s %-20s %5d %5d %5d  %-23s  %.3f/%.3f/%.3f  %.3f  %.3f  %6.0f\n",
+		shortName(r.File, 22), setting, r.Articles, r.GoldClusters, r.PredClusters, pw,
+		r.BCubed.Precision, r.BCubed.Recall, r.BCubed.F1, r.ARI, r.NMI, r.ArticlesPerSecond)
+}
+
+// shortName keeps the end of a path, which tells datasets apart.
+func shortName(path string, n int) string {
+	if r := []rune(path); len(r) > n {
+		return "…" + string(r[len(r)-n+1:])
 	}
 	return path
 }

@@ -19,6 +19,12 @@ type Config struct {
 	// document's date and the event's when both are known: the score is
 	// multiplied by exp(-max(0, Δdays-TimeGraceDays)/TimeScaleDays).
 	TimeScaleDays float64 `json:"time_scale_days"`
+	// TextTimeScaleDays replaces TimeScaleDays when the document's or the
+	// event's date was read from text rather than given with the article.
+	TextTimeScaleDays float64 `json:"text_time_scale_days"`
+	// NameIDFPower sharpens the inverse document frequency of entity names:
+	// 0 weighs all names alike, 1 is plain IDF.
+	NameIDFPower float64 `json:"name_idf_power"`
 	// TimeGraceDays is the gap that costs nothing: reports of one event
 	// appear over a day or two.
 	TimeGraceDays float64 `json:"time_grace_days"`
@@ -42,17 +48,19 @@ type Config struct {
 // DefaultConfig returns the shipped defaults.
 func DefaultConfig() Config {
 	return Config{
-		Threshold:     0.30,
-		BodyWeight:    0.5,
-		LeadWeight:    0.2,
-		EntityWeight:  0.3,
-		TimeScaleDays: 3,
-		TimeGraceDays: 1,
-		MaxCandidates: 50,
-		QueryTerms:    24,
-		CentroidTerms: 256,
-		PostingCap:    256,
-		IdleArticles:  100000,
-		IdleDays:      30,
+		Threshold:         0.30,
+		BodyWeight:        0.5,
+		LeadWeight:        0.2,
+		EntityWeight:      0.3,
+		TimeScaleDays:     3,
+		TimeGraceDays:     1,
+		TextTimeScaleDays: 60,
+		NameIDFPower:      0.5,
+		MaxCandidates:     50,
+		QueryTerms:        24,
+		CentroidTerms:     256,
+		PostingCap:        256,
+		IdleArticles:      100000,
+		IdleDays:          30,
 	}
 }

@@ -15,14 +15,15 @@ import (
 // safe for concurrent use: placement is one ordered step, and the same
 // documents in the same order always give the same events.
 type Placer struct {
-	cfg    Config
-	df     map[uint64]int32
-	docs   int
-	seq    int
-	events []*Event // by id; evicted events stay here for reads, not in the index
-	terms  map[uint64][]int32
-	names  map[string][]int32
-	latest time.Time // the latest article date seen: the stream's "now"
+	cfg     Config
+	df      map[uint64]int32
+	namesDF map[string]int32
+	docs    int
+	seq     int
+	events  []*Event // by id; evicted events stay here for reads, not in the index
+	terms   map[uint64][]int32
+	names   map[string][]int32
+	latest  time.Time // the latest article date seen: the stream's "now"
 
 	touched []touch // events in the order they last grew, for expiry
 	head    int
@@ -33,12 +34,13 @@ type Event struct {
 	ID       int
 	Articles []string // member article ids, in arrival order
 
-	body     map[uint64]float32 // sum of members' unit tf vectors
-	lead     map[uint64]float32
-	entities map[string]float32
-	days     map[int64]float64 // day (Unix days) -> confidence-weighted votes
+	body     weights[uint64] // sum of members' unit tf vectors
+	lead     weights[uint64]
+	entities weights[string]
+	days     weights[int64] // day (Unix days) -> confidence-weighted votes
 	lastSeq  int
 	lastDate time.Time
+	given    int // members that came with their date
 	hot      bool
 	indexed  map[uint64]bool
 	named    map[string]bool
@@ -48,8 +50,8 @@ type Event struct {
 // the share of the evidence behind it; ok is false when nothing is dated.
 func (e *Event) Day() (day time.Time, share float64, ok bool) {
 	var best int64
-	var bestW, total float64
-	for d, w := range e.days {
+	var bestW, total float32
+	for d, w := range e.days.all() {
 		total += w
 		if w > bestW || (w == bestW && d < best) {
 			best, bestW = d, w
@@ -58,7 +60,7 @@ func (e *Event) Day() (day time.Time, share float64, ok bool) {
 	if total == 0 {
 		return time.Time{}, 0, false
 	}
-	return time.Unix(best*86400, 0).UTC(), bestW / total, true
+	return time.Unix(best*86400, 0).UTC(), float64(bestW / total), true
 }
 
 // Components are the parts of a similarity, reported by --explain.
@@ -84,10 +86,11 @@ type Placement struct {
 // NewPlacer returns an empty Placer.
 func NewPlacer(cfg Config) *Placer {
 	return &Placer{
-		cfg:   cfg,
-		df:    map[uint64]int32{},
-		terms: map[uint64][]int32{},
-		names: map[string][]int32{},
+		cfg:     cfg,
+		df:      map[uint64]int32{},
+		namesDF: map[string]int32{},
+		terms:   map[uint64][]int32{},
+		names:   map[string][]int32{},
 	}
 }
 
@@ -100,9 +103,10 @@ func (p *Placer) Events() []*Event { return p.events }
 // features is a document prepared for comparison under the current IDF.
 type features struct {
 	body, lead Vector
-	names      map[string]float32
+	names      weights[string]
 	day        time.Time
 	dayConf    float64
+	given      bool // the document came with its date
 	query      []uint64
 }
 
@@ -136,10 +140,10 @@ func (p *Placer) Place(d *analyze.Document) Placement {
 func (p *Placer) newEvent() int {
 	e := &Event{
 		ID:       len(p.events),
-		body:     map[uint64]float32{},
-		lead:     map[uint64]float32{},
-		entities: map[string]float32{},
-		days:     map[int64]float64{},
+		body:     newWeights[uint64](64),
+		lead:     newWeights[uint64](16),
+		entities: newWeights[string](16),
+		days:     newWeights[int64](2),
 		indexed:  map[uint64]bool{},
 		named:    map[string]bool{},
 		hot:      true,
@@ -155,6 +159,9 @@ func (p *Placer) observe(d *analyze.Document) {
 	for _, t := range d.Body {
 		p.df[t.ID]++
 	}
+	for _, e := range d.Entities {
+		p.namesDF[e.Key]++
+	}
 	if d.Date.After(p.latest) {
 		p.latest = d.Date
 	}
@@ -164,9 +171,16 @@ func (p *Placer) idf(id uint64) float32 {
 	return float32(math.Log(float64(p.docs+1)/float64(p.df[id]+1)) + 1)
 }
 
+// nameIDF makes a rare name (a suspect, a ship, a town) count for more
+// than one in every story (a president, a country).
+func (p *Placer) nameIDF(key string) float64 {
+	return math.Pow(math.Log(float64(p.docs+1)/float64(p.namesDF[key]+1))+1, p.cfg.NameIDFPower)
+}
+
 func (p *Placer) prepare(d *analyze.Document) features {
 	f := features{body: unitTF(d.Body), lead: unitTF(d.Lead), names: entityWeights(d.Entities)}
 	f.day, f.dayConf = d.EventDay, d.EventDayConf
+	f.given = d.DateSource == analyze.DateGiven
 	if f.day.IsZero() && !d.Date.IsZero() {
 		f.day, f.dayConf = d.Date, 0.5
 	}
@@ -210,8 +224,8 @@ func unitTF(v Vector) Vector {
 // entityWeights gives each entity a salience: more mentions and an earlier
 // first mention weigh more; nationalities and other groups weigh less than
 // people, places and organisations.
-func entityWeights(ents []entity.Entity) map[string]float32 {
-	m := make(map[string]float32, len(ents))
+func entityWeights(ents []entity.Entity) weights[string] {
+	m := newWeights[string](len(ents))
 	for _, e := range ents {
 		w := 1 + math.Log(float64(max(e.Mentions, 1)))
 		if e.FirstSentence < 3 {
@@ -220,7 +234,7 @@ func entityWeights(ents []entity.Entity) map[string]float32 {
 		if e.Type == entity.Other {
 			w *= 0.5
 		}
-		m[e.Key] += float32(w)
+		m.add(e.Key, float32(w))
 	}
 	return m
 }
@@ -234,7 +248,7 @@ func (p *Placer) candidates(f features) []int {
 			hits[id]++
 		}
 	}
-	for k := range f.names {
+	for k := range f.names.all() {
 		for _, id := range p.names[k] {
 			hits[id] += 2
 		}
@@ -261,11 +275,17 @@ func (p *Placer) similarity(f features, e *Event) Components {
 	c := Components{DaysApart: -1, Time: 1}
 	c.Body = p.cosine(f.body, e.body)
 	c.Lead = p.cosine(f.lead, e.lead)
-	c.Entities = weightedCosine(f.names, e.entities)
+	c.Entities = p.nameCosine(f.names, e.entities)
 	if day, _, ok := e.Day(); ok && !f.day.IsZero() {
 		c.DaysApart = math.Abs(f.day.Sub(day).Hours() / 24)
 		over := math.Max(0, c.DaysApart-p.cfg.TimeGraceDays)
-		c.Time = math.Exp(-over / p.cfg.TimeScaleDays)
+		scale := p.cfg.TimeScaleDays
+		if !f.given || e.given == 0 {
+			// A date read from the text may be a background or follow-up
+			// date rather than the happening's: trust its distance less.
+			scale = p.cfg.TextTimeScaleDays
+		}
+		c.Time = math.Exp(-over / scale)
 	}
 	c.Total = (p.cfg.BodyWeight*c.Body + p.cfg.LeadWeight*c.Lead + p.cfg.EntityWeight*c.Entities) * c.Time
 	return c
@@ -273,8 +293,8 @@ func (p *Placer) similarity(f features, e *Event) Components {
 
 // cosine compares a document's unit tf vector with an event centroid, both
 // weighted by the current IDF.
-func (p *Placer) cosine(v Vector, centroid map[uint64]float32) float64 {
-	if len(v) == 0 || len(centroid) == 0 {
+func (p *Placer) cosine(v Vector, centroid weights[uint64]) float64 {
+	if len(v) == 0 || centroid.len() == 0 {
 		return 0
 	}
 	var dot, nv, nc float64
@@ -282,11 +302,11 @@ func (p *Placer) cosine(v Vector, centroid map[uint64]float32) float64 {
 		idf := float64(p.idf(t.ID))
 		w := float64(t.W) * idf
 		nv += w * w
-		if c, ok := centroid[t.ID]; ok {
+		if c, ok := centroid.get(t.ID); ok {
 			dot += w * float64(c) * idf
 		}
 	}
-	for id, c := range centroid {
+	for id, c := range centroid.all() {
 		w := float64(c) * float64(p.idf(id))
 		nc += w * w
 	}
@@ -296,17 +316,24 @@ func (p *Placer) cosine(v Vector, centroid map[uint64]float32) float64 {
 	return dot / math.Sqrt(nv*nc)
 }
 
-func weightedCosine(a, b map[string]float32) float64 {
-	if len(a) == 0 || len(b) == 0 {
+// nameCosine compares a document's entity saliences with an event's,
+// weighted by the current name IDF.
+func (p *Placer) nameCosine(doc, event weights[string]) float64 {
+	if doc.len() == 0 || event.len() == 0 {
 		return 0
 	}
 	var dot, na, nb float64
-	for k, w := range a {
-		na += float64(w * w)
-		dot += float64(w * b[k])
+	for k, w := range doc.all() {
+		idf := p.nameIDF(k)
+		x := float64(w) * idf
+		na += x * x
+		if y, ok := event.get(k); ok {
+			dot += x * float64(y) * idf
+		}
 	}
-	for _, w := range b {
-		nb += float64(w * w)
+	for k, w := range event.all() {
+		x := float64(w) * p.nameIDF(k)
+		nb += x * x
 	}
 	return dot / math.Sqrt(na*nb)
 }
@@ -314,24 +341,27 @@ func weightedCosine(a, b map[string]float32) float64 {
 func (p *Placer) add(e *Event, d *analyze.Document, f features) {
 	e.Articles = append(e.Articles, d.Article.ID)
 	for _, t := range f.body {
-		e.body[t.ID] += t.W
+		e.body.add(t.ID, t.W)
 	}
 	for _, t := range f.lead {
-		e.lead[t.ID] += t.W
+		e.lead.add(t.ID, t.W)
 	}
-	for k, w := range f.names {
-		e.entities[k] += w
+	for k, w := range f.names.all() {
+		e.entities.add(k, w)
 	}
 	if !f.day.IsZero() {
-		e.days[f.day.Unix()/86400] += math.Max(f.dayConf, 0.1)
+		e.days.add(f.day.Unix()/86400, float32(max(f.dayConf, 0.1)))
+	}
+	if f.given {
+		e.given++
 	}
 	e.lastSeq = p.seq
 	p.touched = append(p.touched, touch{event: int32(e.ID), seq: p.seq})
 	if d.Date.After(e.lastDate) {
 		e.lastDate = d.Date
 	}
-	prune(e.body, p.cfg.CentroidTerms)
-	prune(e.lead, p.cfg.CentroidTerms)
+	e.body.prune(p.cfg.CentroidTerms)
+	e.lead.prune(p.cfg.CentroidTerms)
 	if !e.hot {
 		e.hot = true
 		clear(e.indexed)
@@ -350,7 +380,7 @@ func (p *Placer) index(e *Event, f features) {
 			p.terms[t] = appendCapped(p.terms[t], id, p.cfg.PostingCap)
 		}
 	}
-	for k := range f.names {
+	for k := range f.names.all() {
 		if !e.named[k] {
 			e.named[k] = true
 			p.names[k] = appendCapped(p.names[k], id, p.cfg.PostingCap)
@@ -364,27 +394,6 @@ func appendCapped(list []int32, id int32, limit int) []int32 {
 		list = append(list[:0:0], list[len(list)-limit:]...)
 	}
 	return list
-}
-
-// prune keeps the heaviest terms of a centroid once it holds twice its cap,
-// so that pruning is amortised.
-func prune(c map[uint64]float32, limit int) {
-	if limit <= 0 || len(c) <= 2*limit {
-		return
-	}
-	ts := make([]Term, 0, len(c))
-	for id, w := range c {
-		ts = append(ts, Term{ID: id, W: w})
-	}
-	slices.SortFunc(ts, func(a, b Term) int {
-		if c := cmp.Compare(b.W, a.W); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	for _, t := range ts[limit:] {
-		delete(c, t.ID)
-	}
 }
 
 // expire takes events that stopped growing out of the hot index. Their ids

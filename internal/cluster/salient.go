@@ -15,13 +15,13 @@ func (p *Placer) Salient(event, nTerms, nEntities int) (map[uint64]float64, map[
 	return terms, names
 }
 
-func top[K comparable](m map[K]float32, n int, weight func(K, float32) float64, tie func(a, b K) int) map[K]float64 {
+func top[K cmp.Ordered](m weights[K], n int, weight func(K, float32) float64, tie func(a, b K) int) map[K]float64 {
 	type kw struct {
 		k K
 		w float64
 	}
-	all := make([]kw, 0, len(m))
-	for k, w := range m {
+	all := make([]kw, 0, m.len())
+	for k, w := range m.all() {
 		all = append(all, kw{k, weight(k, w)})
 	}
 	slices.SortFunc(all, func(a, b kw) int {

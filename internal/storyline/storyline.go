@@ -5,6 +5,7 @@ package storyline
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 )
@@ -149,14 +150,14 @@ func (l *Linker) remove(s *Storyline, event int) {
 
 func (l *Linker) candidates(p Profile) []int {
 	hits := map[int]float64{}
-	for k, w := range p.Entities {
+	for _, k := range slices.Sorted(maps.Keys(p.Entities)) {
 		for _, sid := range l.byEntity[k] {
-			hits[sid] += w
+			hits[sid] += p.Entities[k]
 		}
 	}
-	for k, w := range p.Terms {
+	for _, k := range slices.Sorted(maps.Keys(p.Terms)) {
 		for _, sid := range l.byTerm[k] {
-			hits[sid] += w / 2
+			hits[sid] += p.Terms[k] / 2
 		}
 	}
 	ids := make([]int, 0, len(hits))
@@ -192,17 +193,20 @@ func addScaled[K comparable](dst, src map[K]float64, f float64) {
 	}
 }
 
-func cosine[K comparable](a, b map[K]float64) float64 {
+// cosine sums in key order: Go's map order is random, and float sums in a
+// different order differ in their last bits, which could flip a decision.
+func cosine[K cmp.Ordered](a, b map[K]float64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
 	var dot, na, nb float64
-	for k, w := range a {
+	for _, k := range slices.Sorted(maps.Keys(a)) {
+		w := a[k]
 		na += w * w
 		dot += w * b[k]
 	}
-	for _, w := range b {
-		nb += w * w
+	for _, k := range slices.Sorted(maps.Keys(b)) {
+		nb += b[k] * b[k]
 	}
 	if na == 0 || nb == 0 {
 		return 0

@@ -1,0 +1,84 @@
+package pipeline
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"storyline/internal/article"
+)
+
+// TestQualityGuard runs the evaluation over the development datasets in file
+// order and fails when pairwise F1 falls more than 0.02 below the figure
+// docs/quality.md records for that file: a regression guard, not a timing.
+func TestQualityGuard(t *testing.T) {
+	const datasets = "../../../shared/datasets"
+	if _, err := os.Stat(datasets); err != nil {
+		t.Skip("no ../shared/datasets beside the repo")
+	}
+	recorded, err := recordedF1("../../docs/quality.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(datasets, "*.jsonl"))
+	if len(files) == 0 {
+		t.Skip("no datasets found")
+	}
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			want, ok := recorded[name]
+			if !ok {
+				t.Fatalf("docs/quality.md records no pairwise F1 for %s", name)
+			}
+			var r article.Reader
+			arts, problems := r.ReadAll(path)
+			if len(problems) > 0 {
+				t.Fatalf("problems reading %s: %v", name, problems)
+			}
+			ev, err := Evaluate(DefaultConfig(), AnalyzeAll(arts), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: pairwise F1 %.3f (recorded %.3f), B-cubed F1 %.3f", name, ev.Pairwise.F1, want, ev.BCubed.F1)
+			if ev.Pairwise.F1 < want-0.02 {
+				t.Errorf("%s: pairwise F1 %.3f, more than 0.02 below the recorded %.3f", name, ev.Pairwise.F1, want)
+			}
+		})
+	}
+}
+
+// recordedF1 reads the guard table of docs/quality.md: rows
+// "| file.jsonl | pairwise F1 | ..." under the heading "## Regression guard".
+func recordedF1(path string) (map[string]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]float64{}
+	in := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "## ") {
+			in = line == "## Regression guard"
+			continue
+		}
+		if !in || !strings.HasPrefix(line, "|") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if len(cells) < 2 {
+			continue
+		}
+		name := strings.Trim(strings.TrimSpace(cells[0]), "`")
+		if v, err := strconv.ParseFloat(strings.TrimSpace(cells[1]), 64); err == nil && strings.HasSuffix(name, ".jsonl") {
+			out[name] = v
+		}
+	}
+	return out, sc.Err()
+}
