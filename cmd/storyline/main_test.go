@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// execute runs the storyline command line with args and returns its output.
+func execute(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	root := rootCommand()
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), err
+}
+
+func TestEvalCommand(t *testing.T) {
+	out, err := execute(t, "eval", "testdata/gold.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "pairwise") || !strings.Contains(out, "gold.jsonl") {
+		t.Errorf("eval table lacks header or row:\n%s", out)
+	}
+
+	out, err = execute(t, "eval", "--json", "--orders", "3", "--sweep", "threshold=0.2,0.9", "testdata/gold.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []evalRow
+	dec := json.NewDecoder(strings.NewReader(out))
+	for dec.More() {
+		var r evalRow
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("decode %q: %v", out, err)
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("got %d rows, want one per swept value:\n%s", len(rows), out)
+	}
+	low, high := rows[0], rows[1]
+	if low.Setting != "threshold=0.2" || high.Setting != "threshold=0.9" || low.Orders != 3 {
+		t.Errorf("settings %q %q, orders %d", low.Setting, high.Setting, low.Orders)
+	}
+	if low.Articles != 4 || low.GoldClusters != 2 {
+		t.Errorf("articles %d, gold clusters %d; want 4 and 2", low.Articles, low.GoldClusters)
+	}
+	// Two clearly separate stories: the usual threshold recovers them; an
+	// absurd one leaves every article alone.
+	if low.Pairwise.F1 != 1 {
+		t.Errorf("threshold 0.2: pairwise F1 %.3f, want 1", low.Pairwise.F1)
+	}
+	if high.PredClusters != 4 {
+		t.Errorf("threshold 0.9: %d events, want 4 singletons", high.PredClusters)
+	}
+}
+
+func TestEvalCommandErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown sweep key", []string{"eval", "--sweep", "nope=1,2", "testdata/gold.jsonl"}, "nope"},
+		{"malformed sweep", []string{"eval", "--sweep", "threshold", "testdata/gold.jsonl"}, "key=v1,v2"},
+		{"bad value", []string{"eval", "--sweep", "threshold=abc", "testdata/gold.jsonl"}, "threshold"},
+		{"bad set", []string{"eval", "--set", "threshold", "testdata/gold.jsonl"}, "key=value"},
+		{"no articles", []string{"eval", "testdata/missing.jsonl"}, "no articles"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := execute(t, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
