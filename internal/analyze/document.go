@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"storyline/internal/article"
+	"storyline/internal/dedupe"
 	"storyline/internal/entity"
 	"storyline/internal/timex"
 )
@@ -42,6 +43,10 @@ type Document struct {
 	Lead Vector // stem counts of the headline and lead sentences
 
 	Entities []entity.Entity
+
+	// Shingles is the MinHash signature of the prose, for finding
+	// syndicated copies before clustering.
+	Shingles dedupe.Signature
 
 	// Date is the publication date, given or inferred from the text.
 	Date       time.Time
@@ -80,6 +85,7 @@ func Analyze(a article.Article) Document {
 	}
 	d.Lead = Count(Terms(lead))
 	d.Entities = entity.Extract(d.Headline, d.Sentences)
+	d.Shingles = dedupe.SignatureOf(prose)
 	d.dates(prose)
 	return d
 }

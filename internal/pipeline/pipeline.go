@@ -11,6 +11,7 @@ import (
 	"storyline/internal/analyze"
 	"storyline/internal/article"
 	"storyline/internal/cluster"
+	"storyline/internal/dedupe"
 	"storyline/internal/storyline"
 )
 
@@ -21,11 +22,24 @@ type Config struct {
 	Storyline storyline.Config
 	// SummarySentences is how many sentences an event summary holds at most.
 	SummarySentences int `json:"summary_sentences"`
+	// DuplicateThreshold is the shingle containment (the share of the
+	// shorter text found in the longer) from which an article is a copy of
+	// an earlier one: it joins that article's event without moving the
+	// event's centroid. 0 turns duplicate detection off.
+	DuplicateThreshold float64 `json:"duplicate_threshold"`
+	// DuplicateWindow is how many recent articles are searched for copies.
+	DuplicateWindow int `json:"duplicate_window"`
 }
 
 // DefaultConfig returns the shipped defaults.
 func DefaultConfig() Config {
-	return Config{Cluster: cluster.DefaultConfig(), Storyline: storyline.DefaultConfig(), SummarySentences: 4}
+	return Config{
+		Cluster:            cluster.DefaultConfig(),
+		Storyline:          storyline.DefaultConfig(),
+		SummarySentences:   4,
+		DuplicateThreshold: dedupe.DefaultContainmentThreshold,
+		DuplicateWindow:    200000,
+	}
 }
 
 // Set changes one parameter by its JSON name, e.g. Set("threshold", "0.3").
@@ -57,7 +71,13 @@ type Pipeline struct {
 	docs   []*analyze.Document
 	byID   map[string]int
 	placed []cluster.Placement
+	copyOf []string      // by doc index: the article it duplicates, or ""
 	events map[int][]int // event -> indexes into docs
+	dups   *dedupe.Index
+
+	// What changed since the last call of Changes.
+	dirtyEvents     map[int]bool
+	dirtyStorylines map[int]bool
 }
 
 // New returns an empty Pipeline.
@@ -68,6 +88,11 @@ func New(cfg Config) *Pipeline {
 		linker: storyline.NewLinker(cfg.Storyline),
 		byID:   map[string]int{},
 		events: map[int][]int{},
+		dups: dedupe.NewIndex(dedupe.Options{
+			Measure: dedupe.Containment, Threshold: cfg.DuplicateThreshold, Capacity: cfg.DuplicateWindow,
+		}),
+		dirtyEvents:     map[int]bool{},
+		dirtyStorylines: map[int]bool{},
 	}
 }
 
@@ -78,6 +103,9 @@ type Outcome struct {
 	// Repeat is true when an article with the same id was already placed;
 	// the repeat is ignored.
 	Repeat bool
+	// DuplicateOf names the earlier article this one copies, if any; a copy
+	// joins that article's event as another source.
+	DuplicateOf string
 }
 
 // Add places one analysed document.
@@ -85,16 +113,49 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	if i, ok := p.byID[d.Article.ID]; ok {
 		pl := p.placed[i]
 		sid, _ := p.linker.Of(pl.Event)
-		return Outcome{Placement: pl, Link: storyline.Link{Storyline: sid}, Repeat: true}
+		return Outcome{Placement: pl, Link: storyline.Link{Storyline: sid}, Repeat: true, DuplicateOf: p.copyOf[i]}
 	}
-	pl := p.placer.Place(&d)
+	var pl cluster.Placement
+	original := p.original(&d)
+	if original >= 0 {
+		// A syndicated copy adds a source, not evidence: the event's
+		// centroid stays as the original made it.
+		pl = cluster.Placement{Article: d.Article.ID, Event: p.placed[original].Event, BestEvent: -1}
+	} else {
+		pl = p.placer.Place(&d)
+		if p.cfg.DuplicateThreshold > 0 && !d.Shingles.Empty() {
+			p.dups.Add(d.Article.ID, d.Shingles)
+		}
+	}
 	i := len(p.docs)
 	p.docs = append(p.docs, &d)
 	p.byID[d.Article.ID] = i
 	p.placed = append(p.placed, pl)
+	p.copyOf = append(p.copyOf, "")
+	if original >= 0 {
+		p.copyOf[i] = p.docs[original].Article.ID
+	}
 	p.events[pl.Event] = append(p.events[pl.Event], i)
+	p.dirtyEvents[pl.Event] = true
+	before, had := p.linker.Of(pl.Event)
 	link := p.linker.Update(p.profile(pl.Event))
-	return Outcome{Placement: pl, Link: link}
+	if had && before != link.Storyline {
+		p.dirtyStorylines[before] = true
+	}
+	p.dirtyStorylines[link.Storyline] = true
+	return Outcome{Placement: pl, Link: link, DuplicateOf: p.copyOf[i]}
+}
+
+// original returns the index of the article d copies, or -1.
+func (p *Pipeline) original(d *analyze.Document) int {
+	if p.cfg.DuplicateThreshold <= 0 || d.Shingles.Empty() {
+		return -1
+	}
+	id, _, ok := p.dups.Find(d.Shingles)
+	if !ok {
+		return -1
+	}
+	return p.byID[id]
 }
 
 // profileTerms and profileEntities bound what an event contributes to its

@@ -4,6 +4,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"storyline/internal/article"
 )
@@ -56,5 +57,45 @@ func TestConfigSet(t *testing.T) {
 	}
 	if err := cfg.Set("no_such_key", "1"); err == nil {
 		t.Error("Set accepted an unknown key")
+	}
+}
+
+func TestDuplicatesAndChanges(t *testing.T) {
+	wire := "The central bank raised its main interest rate by half a percentage point on Thursday, the largest increase in two decades, as inflation hit a 40-year high.\n" +
+		"Governor Maria Lindqvist told reporters in Stockholm that further increases were likely before the end of the year.\n" +
+		"Economists had expected a rise of a quarter point, and the krona jumped against the euro after the announcement.\n" +
+		"Mortgage holders face higher monthly payments, and house prices have already fallen for six months in a row.\n" +
+		"The bank said inflation would stay above its 2 percent target until at least 2024."
+	day := time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)
+	arts := []article.Article{
+		{ID: "orig", Title: "Central bank makes biggest rate rise in 20 years", Text: wire, Date: day, Source: "Wire"},
+		{ID: "copy", Title: "Rates up by half a point", Text: "STOCKHOLM (Daily Herald) - Homeowners braced for pain.\n" + wire[:len(wire)-60], Date: day, Source: "Daily Herald"},
+		{ID: "other", Title: "Wildfire forces evacuations in Portugal", Text: "Firefighters battled a wildfire in central Portugal on Thursday as hundreds of residents of the village of Pedrogao were evacuated.\nStrong winds fanned the flames across pine forests.", Date: day, Source: "Wire"},
+	}
+	p := New(DefaultConfig())
+	var outs []Outcome
+	for _, d := range AnalyzeAll(arts) {
+		outs = append(outs, p.Add(d))
+	}
+	if outs[1].DuplicateOf != "orig" || outs[1].Placement.Event != outs[0].Placement.Event {
+		t.Fatalf("copy: duplicate of %q in event %d; want orig's event %d", outs[1].DuplicateOf, outs[1].Placement.Event, outs[0].Placement.Event)
+	}
+	if outs[2].DuplicateOf != "" || outs[2].Placement.Event == outs[0].Placement.Event {
+		t.Errorf("unrelated article: %+v", outs[2])
+	}
+	if again := p.Add(AnalyzeAll(arts[1:2])[0]); !again.Repeat || again.DuplicateOf != "orig" {
+		t.Errorf("re-adding the copy: %+v", again)
+	}
+
+	events, storylines, removed := p.Changes()
+	if len(events) != 2 || len(storylines) != 2 || len(removed) != 0 {
+		t.Fatalf("changes: %d events, %d storylines, %d removed; want 2, 2, 0", len(events), len(storylines), len(removed))
+	}
+	bank := events[0]
+	if len(bank.Articles) != 2 || bank.Articles[1].DuplicateOf != "orig" || len(bank.Sources) != 2 {
+		t.Errorf("bank event: %d articles, sources %v, second duplicate of %q", len(bank.Articles), bank.Sources, bank.Articles[1].DuplicateOf)
+	}
+	if e, s, r := p.Changes(); len(e)+len(s)+len(r) != 0 {
+		t.Errorf("second Changes without new articles: %d %d %d", len(e), len(s), len(r))
 	}
 }

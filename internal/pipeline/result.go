@@ -3,6 +3,7 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"storyline/internal/cluster"
 	"storyline/internal/entity"
 	"storyline/internal/report"
+	"storyline/internal/storyline"
 	"storyline/internal/summarize"
 )
 
@@ -25,17 +27,7 @@ type Options struct {
 func (p *Pipeline) Result(opt Options) report.Result {
 	res := report.Result{Storylines: []report.Storyline{}}
 	for _, s := range p.linker.Storylines() {
-		rs := report.Storyline{ID: storylineID(s.ID)}
-		for _, ev := range s.Events {
-			e := p.Event(ev, opt)
-			e.Storyline = rs.ID
-			rs.Events = append(rs.Events, e)
-		}
-		sortEvents(rs.Events)
-		rs.Entities = mergeEntities(rs.Events)
-		rs.Title = StorylineTitle(rs)
-		rs.Timeline = Timeline(rs.Events)
-		res.Storylines = append(res.Storylines, rs)
+		res.Storylines = append(res.Storylines, p.storyline(s, opt))
 	}
 	slices.SortStableFunc(res.Storylines, func(a, b report.Storyline) int {
 		if c := cmp.Compare(len(b.Events), len(a.Events)); c != 0 {
@@ -55,6 +47,46 @@ func (p *Pipeline) Result(opt Options) report.Result {
 	return res
 }
 
+// storyline reports one storyline with all its events.
+func (p *Pipeline) storyline(s *storyline.Storyline, opt Options) report.Storyline {
+	rs := report.Storyline{ID: storylineID(s.ID)}
+	for _, ev := range s.Events {
+		e := p.Event(ev, opt)
+		e.Storyline = rs.ID
+		rs.Events = append(rs.Events, e)
+	}
+	sortEvents(rs.Events)
+	rs.Entities = mergeEntities(rs.Events)
+	rs.Title = StorylineTitle(rs)
+	rs.Timeline = Timeline(rs.Events)
+	return rs
+}
+
+// Changes reports what the documents added since the last call changed, for
+// a store to write: the events that grew, the storylines that grew or lost
+// an event (each with all its events), and the ids of storylines left empty.
+// Ids are the stable ones, not renumbered as in Result.
+func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyline, removed []string) {
+	for _, id := range slices.Sorted(maps.Keys(p.dirtyEvents)) {
+		e := p.Event(id, Options{Explain: true})
+		if sid, ok := p.linker.Of(id); ok {
+			e.Storyline = storylineID(sid)
+		}
+		events = append(events, e)
+	}
+	for _, sid := range slices.Sorted(maps.Keys(p.dirtyStorylines)) {
+		s := p.linker.Storyline(sid)
+		if len(s.Events) == 0 {
+			removed = append(removed, storylineID(sid))
+			continue
+		}
+		storylines = append(storylines, p.storyline(s, Options{Explain: true}))
+	}
+	clear(p.dirtyEvents)
+	clear(p.dirtyStorylines)
+	return events, storylines, removed
+}
+
 // Event reports one event.
 func (p *Pipeline) Event(id int, opt Options) report.Event {
 	ce := p.placer.Event(id)
@@ -68,7 +100,8 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 			ID: d.Article.ID, Title: d.Headline, Date: day(d.Date), DateSource: string(d.DateSource),
 			URL: d.Article.URL, Source: d.Article.Source, Event: e.ID,
 		}
-		if opt.Explain {
+		a.DuplicateOf = p.copyOf[i]
+		if opt.Explain && a.DuplicateOf == "" {
 			a.Explain = p.explain(p.placed[i])
 		}
 		e.Articles = append(e.Articles, a)

@@ -72,6 +72,10 @@ func (l *Linker) Storylines() []*Storyline {
 	return out
 }
 
+// Storyline returns the storyline with the given id; it has no events when
+// its events have moved to others.
+func (l *Linker) Storyline(id int) *Storyline { return l.storylines[id] }
+
 // Of returns the storyline of an event.
 func (l *Linker) Of(event int) (int, bool) {
 	s, ok := l.of[event]
@@ -89,13 +93,17 @@ type Link struct {
 // storyline with others stays there (storylines do not flicker as events
 // grow); an event alone in its storyline may move to a better one.
 func (l *Linker) Update(p Profile) Link {
+	own := -1
 	if sid, ok := l.of[p.Event]; ok {
 		s := l.storylines[sid]
 		if len(s.Events) > 1 {
 			l.replace(s, p)
 			return Link{Storyline: sid, Score: l.similarity(p, s)}
 		}
+		// An event alone in its storyline may find a better one as it
+		// grows; if not, it keeps its own, so that ids stay stable.
 		l.remove(s, p.Event)
+		own = sid
 	}
 	best, bestScore := -1, 0.0
 	for _, sid := range l.candidates(p) {
@@ -104,7 +112,12 @@ func (l *Linker) Update(p Profile) Link {
 		}
 	}
 	link := Link{Storyline: best, Score: bestScore}
-	if best < 0 || bestScore < l.cfg.Threshold {
+	switch {
+	case best >= 0 && bestScore >= l.cfg.Threshold:
+	case own >= 0:
+		best = own
+		link = Link{Storyline: own}
+	default:
 		best = len(l.storylines)
 		l.storylines = append(l.storylines, &Storyline{ID: best,
 			entities: map[string]float64{}, terms: map[uint64]float64{}})
