@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,7 +23,7 @@ type evalRow struct {
 func evalCommand() *cobra.Command {
 	var (
 		asJSON, byDate bool
-		sweep          string
+		sweep, refs    string
 		orders         int
 	)
 	cmd := &cobra.Command{
@@ -40,6 +42,7 @@ value of one parameter in one run.`,
 	cmd.Flags().BoolVar(&byDate, "by-date", false, "place articles in date order instead of file order")
 	cmd.Flags().StringVar(&sweep, "sweep", "", "evaluate several values of one parameter, e.g. threshold=0.2,0.3,0.4")
 	cmd.Flags().IntVar(&orders, "orders", 1, "stream orders to average over: the file order, then seeded shuffles")
+	cmd.Flags().StringVar(&refs, "summaries", "", "score event summaries and titles (ROUGE) against reference summaries in this JSONL file")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		base, err := config()
 		if err != nil {
@@ -50,6 +53,9 @@ value of one parameter in one run.`,
 			return err
 		}
 		w := cmd.OutOrStdout()
+		if refs != "" {
+			return evalSummaries(w, base, refs, args, asJSON)
+		}
 		if !asJSON {
 			printEvalHeader(w, orders > 1)
 		}
@@ -136,4 +142,67 @@ func shortName(path string, n int) string {
 		return "…" + string(r[len(r)-n+1:])
 	}
 	return path
+}
+
+// summaryRow is one dataset's summary scores.
+type summaryRow struct {
+	File string `json:"file"`
+	pipeline.SummaryEvaluation
+}
+
+func evalSummaries(w io.Writer, cfg pipeline.Config, refsPath string, paths []string, asJSON bool) error {
+	refs, err := readReferences(refsPath)
+	if err != nil {
+		return err
+	}
+	if !asJSON {
+		fmt.Fprintf(w, "%-22s %6s  %-26s  %-26s  %-26s\n", "file", "events", "predicted R1/R2/title-R1", "gold clusters R1/R2/title", "lead baseline R1/R2/title")
+	}
+	for _, path := range paths {
+		arts := readArticles([]string{path})
+		if len(arts) == 0 {
+			return fmt.Errorf("eval %s: no articles", path)
+		}
+		ev := pipeline.EvaluateSummaries(cfg, pipeline.AnalyzeAll(arts), refs)
+		if asJSON {
+			if err := json.NewEncoder(w).Encode(summaryRow{File: path, SummaryEvaluation: ev}); err != nil {
+				return err
+			}
+			continue
+		}
+		f := func(r pipeline.RougeScores) string {
+			return fmt.Sprintf("%.3f/%.3f/%.3f", r.Rouge1, r.Rouge2, r.TitleRouge1)
+		}
+		fmt.Fprintf(w, "%-22s %6d  %-26s  %-26s  %-26s\n", shortName(path, 22), ev.Events, f(ev.Predicted), f(ev.Gold), f(ev.Lead))
+	}
+	return nil
+}
+
+// readReferences reads reference summaries, one JSON object a line.
+func readReferences(path string) ([]pipeline.SummaryReference, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("references: %w", err)
+	}
+	defer f.Close()
+	var refs []pipeline.SummaryReference
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var r pipeline.SummaryReference
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, fmt.Errorf("references %s:%d: %w", path, line, err)
+		}
+		if r.Event == "" || r.Summary == "" {
+			return nil, fmt.Errorf("references %s:%d: want \"event\" and \"summary\"", path, line)
+		}
+		refs = append(refs, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("references %s: %w", path, err)
+	}
+	return refs, nil
 }

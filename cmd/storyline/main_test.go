@@ -82,3 +82,26 @@ func TestEvalCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestEvalSummaries(t *testing.T) {
+	out, err := execute(t, "eval", "--json", "--summaries", "testdata/refs.jsonl", "testdata/gold.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var row summaryRow
+	if err := json.Unmarshal([]byte(out), &row); err != nil {
+		t.Fatalf("decode %q: %v", out, err)
+	}
+	if row.Events != 2 {
+		t.Errorf("scored %d events, want 2", row.Events)
+	}
+	// The references restate the articles' facts: summaries drawn from the
+	// articles must overlap them well beyond chance.
+	if row.Predicted.Rouge1 < 0.3 || row.Gold.Rouge1 < 0.3 {
+		t.Errorf("ROUGE-1 predicted %.3f, gold %.3f; want >= 0.3", row.Predicted.Rouge1, row.Gold.Rouge1)
+	}
+
+	if _, err := execute(t, "eval", "--summaries", "testdata/gold.jsonl", "testdata/gold.jsonl"); err == nil || !strings.Contains(err.Error(), "gold.jsonl:1") {
+		t.Errorf("articles given as references: error %v, want one naming gold.jsonl:1", err)
+	}
+}

@@ -39,7 +39,7 @@ func (p *Pipeline) Result(opt Options) report.Result {
 	// linker's numbering; users see storylines numbered in report order.
 	for i := range res.Storylines {
 		s := &res.Storylines[i]
-		s.ID = storylineID(i)
+		s.ID = StorylineID(i)
 		for j := range s.Events {
 			s.Events[j].Storyline = s.ID
 		}
@@ -49,7 +49,7 @@ func (p *Pipeline) Result(opt Options) report.Result {
 
 // storyline reports one storyline with all its events.
 func (p *Pipeline) storyline(s *storyline.Storyline, opt Options) report.Storyline {
-	rs := report.Storyline{ID: storylineID(s.ID)}
+	rs := report.Storyline{ID: StorylineID(s.ID)}
 	for _, ev := range s.Events {
 		e := p.Event(ev, opt)
 		e.Storyline = rs.ID
@@ -70,14 +70,14 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 	for _, id := range slices.Sorted(maps.Keys(p.dirtyEvents)) {
 		e := p.Event(id, Options{Explain: true})
 		if sid, ok := p.linker.Of(id); ok {
-			e.Storyline = storylineID(sid)
+			e.Storyline = StorylineID(sid)
 		}
 		events = append(events, e)
 	}
 	for _, sid := range slices.Sorted(maps.Keys(p.dirtyStorylines)) {
 		s := p.linker.Storyline(sid)
 		if len(s.Events) == 0 {
-			removed = append(removed, storylineID(sid))
+			removed = append(removed, StorylineID(sid))
 			continue
 		}
 		storylines = append(storylines, p.storyline(s, Options{Explain: true}))
@@ -87,10 +87,17 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 	return events, storylines, removed
 }
 
+// DiscardChanges forgets what changed, as after replaying articles that a
+// store already holds.
+func (p *Pipeline) DiscardChanges() {
+	clear(p.dirtyEvents)
+	clear(p.dirtyStorylines)
+}
+
 // Event reports one event.
 func (p *Pipeline) Event(id int, opt Options) report.Event {
 	ce := p.placer.Event(id)
-	e := report.Event{ID: eventID(id), DateSource: string(analyze.DateUnknown)}
+	e := report.Event{ID: EventID(id), DateSource: string(analyze.DateUnknown)}
 	var srcs []summarize.Source
 	var ents [][]entity.Entity
 	outlets := map[string]bool{}
@@ -145,7 +152,7 @@ func (p *Pipeline) explain(pl cluster.Placement) *report.Explain {
 		Threshold: p.cfg.Cluster.Threshold,
 	}
 	if pl.BestEvent >= 0 {
-		x.BestCandidate = eventID(pl.BestEvent)
+		x.BestCandidate = EventID(pl.BestEvent)
 	}
 	return x
 }
@@ -197,33 +204,52 @@ func entitiesOf(docs [][]entity.Entity) []report.Entity {
 		if aliases == nil {
 			aliases = []string{}
 		}
-		out = append(out, report.Entity{Name: name, Type: string(t), Aliases: aliases, Mentions: a.mentions})
+		out = append(out, report.Entity{Key: k, Name: name, Type: string(t), Aliases: aliases, Mentions: a.mentions})
 		weights[name] = a.weight
 	}
 	slices.SortStableFunc(out, func(a, b report.Entity) int { return cmp.Compare(weights[b.Name], weights[a.Name]) })
 	return out
 }
 
-// mergeEntities sums the entities of a storyline's events by name.
+// mergeEntities sums the entities of a storyline's events by key: the name
+// is the longest full form any event used, the aliases all other spellings.
+// Names found in more of the events come first: they are what the storyline
+// is about, where mentions favour whichever event was reported at length.
 func mergeEntities(events []report.Event) []report.Entity {
-	byName := map[string]*report.Entity{}
+	byKey := map[string]*report.Entity{}
+	spread := map[string]int{}
 	var order []string
 	for _, e := range events {
 		for _, en := range e.Entities {
-			if x := byName[en.Name]; x != nil {
-				x.Mentions += en.Mentions
+			spread[en.Key]++
+			x := byKey[en.Key]
+			if x == nil {
+				c := en
+				c.Aliases = slices.Clone(en.Aliases)
+				byKey[en.Key] = &c
+				order = append(order, en.Key)
 				continue
 			}
-			c := en
-			byName[en.Name] = &c
-			order = append(order, en.Name)
+			x.Mentions += en.Mentions
+			names := append(append([]string{x.Name}, x.Aliases...), en.Name)
+			names = append(names, en.Aliases...)
+			if len(en.Name) > len(x.Name) {
+				x.Name = en.Name
+			}
+			slices.Sort(names)
+			x.Aliases = slices.DeleteFunc(slices.Compact(names), func(n string) bool { return n == x.Name })
 		}
 	}
 	out := make([]report.Entity, 0, len(order))
-	for _, n := range order {
-		out = append(out, *byName[n])
+	for _, k := range order {
+		out = append(out, *byKey[k])
 	}
-	slices.SortStableFunc(out, func(a, b report.Entity) int { return cmp.Compare(b.Mentions, a.Mentions) })
+	slices.SortStableFunc(out, func(a, b report.Entity) int {
+		if c := cmp.Compare(spread[b.Key], spread[a.Key]); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Mentions, a.Mentions)
+	})
 	return out
 }
 
@@ -314,5 +340,8 @@ func day(t time.Time) *string {
 	return &s
 }
 
-func eventID(id int) string     { return fmt.Sprintf("e%d", id+1) }
-func storylineID(id int) string { return fmt.Sprintf("s%d", id+1) }
+// EventID is the public id of the event a Placement numbers.
+func EventID(n int) string { return fmt.Sprintf("e%d", n+1) }
+
+// StorylineID is the public id of the storyline a Link numbers.
+func StorylineID(n int) string { return fmt.Sprintf("s%d", n+1) }

@@ -50,6 +50,9 @@ type Sentence struct {
 // An Entity is a named person, place, organisation or group, merged across
 // spellings.
 type Entity struct {
+	// Key identifies the entity across articles and events: spellings of
+	// one name ("Assad", "Bashar al-Assad"; "Hmeimim", "Khmeimim") share it.
+	Key      string   `json:"key"`
 	Name     string   `json:"name"`
 	Type     string   `json:"type"` // person, place, org or other
 	Aliases  []string `json:"aliases"`
