@@ -23,6 +23,7 @@ type evalRow struct {
 func evalCommand() *cobra.Command {
 	var (
 		asJSON, byDate bool
+		timelines      bool
 		sweep, refs    string
 		orders         int
 	)
@@ -42,6 +43,7 @@ value of one parameter in one run.`,
 	cmd.Flags().BoolVar(&byDate, "by-date", false, "place articles in date order instead of file order")
 	cmd.Flags().StringVar(&sweep, "sweep", "", "evaluate several values of one parameter, e.g. threshold=0.2,0.3,0.4")
 	cmd.Flags().IntVar(&orders, "orders", 1, "stream orders to average over: the file order, then seeded shuffles")
+	cmd.Flags().BoolVar(&timelines, "timelines", false, "score storyline timelines: eval --timelines ARTICLES.jsonl TIMELINES.jsonl")
 	cmd.Flags().StringVar(&refs, "summaries", "", "score event summaries and titles (ROUGE) against reference summaries in this JSONL file")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		base, err := config()
@@ -53,6 +55,12 @@ value of one parameter in one run.`,
 			return err
 		}
 		w := cmd.OutOrStdout()
+		if timelines {
+			if len(args) != 2 {
+				return fmt.Errorf("eval --timelines: want ARTICLES.jsonl TIMELINES.jsonl")
+			}
+			return evalTimelines(w, base, args[0], args[1], asJSON)
+		}
 		if refs != "" {
 			return evalSummaries(w, base, refs, args, asJSON)
 		}

@@ -105,3 +105,33 @@ func TestEvalSummaries(t *testing.T) {
 		t.Errorf("articles given as references: error %v, want one naming gold.jsonl:1", err)
 	}
 }
+
+func TestEvalTimelines(t *testing.T) {
+	out, err := execute(t, "eval", "--json", "--timelines", "testdata/story.jsonl", "testdata/timelines.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	var row timelineRow
+	if err := dec.Decode(&row); err != nil {
+		t.Fatalf("decode %q: %v", out, err)
+	}
+	if row.Articles != 4 || len(row.Predicted) != 2 {
+		t.Fatalf("%d articles, predicted %+v; want 4 articles and 2 dates", row.Articles, row.Predicted)
+	}
+	if row.Scores.Date.F1 != 1 || row.Scores.AlignM1R1.F1 < 0.2 {
+		t.Errorf("date F1 %.3f, align ROUGE-1 %.3f", row.Scores.Date.F1, row.Scores.AlignM1R1.F1)
+	}
+	for _, d := range row.Predicted {
+		if d.Event == "" || d.Text == "" {
+			t.Errorf("predicted day without event or text: %+v", d)
+		}
+	}
+	var mean struct{ Mean timelineMeans }
+	if err := dec.Decode(&mean); err != nil || mean.Mean.Timelines != 1 || mean.Mean.DateF1 != 1 {
+		t.Errorf("mean %+v, %v", mean, err)
+	}
+	if _, err := execute(t, "eval", "--timelines", "testdata/story.jsonl"); err == nil {
+		t.Error("--timelines with one file: no error")
+	}
+}
