@@ -2,7 +2,10 @@ package article
 
 import (
 	"errors"
+	"fmt"
+	"html"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -263,6 +266,63 @@ func TestIsJSONFeed(t *testing.T) {
 	for _, tt := range tests {
 		if got := isJSONFeed([]byte(tt.in)); got != tt.want {
 			t.Errorf("isJSONFeed(%s) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestFeedMatchesSeedText puts the seed articles in an RSS feed, as an outlet
+// would publish them with full content, and checks that the feed yields the
+// same articles as the text files: title, date and paragraphs.
+func TestFeedMatchesSeedText(t *testing.T) {
+	const seedDir = "../../../shared/seeds"
+	seeds, err := filepath.Glob(filepath.Join(seedDir, "*.txt"))
+	if err != nil || len(seeds) == 0 {
+		t.Skipf("no seeds in %s", seedDir)
+	}
+	var want []Article
+	for _, seed := range seeds {
+		data, err := os.ReadFile(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parseText(seed, data, func(a Article, err error) bool {
+			if err == nil {
+				if a.Title == "" {
+					a.Title = "Seed story " + a.ID
+				}
+				want = append(want, a)
+			}
+			return true
+		})
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Seed Times</title><link>https://seed.example/</link>`)
+	for _, a := range want {
+		fmt.Fprintf(&b, "<item><title>%s</title><link>https://seed.example/%s</link><guid>%s</guid>", html.EscapeString(a.Title), a.ID, a.ID)
+		if !a.Date.IsZero() {
+			fmt.Fprintf(&b, "<pubDate>%s</pubDate>", a.Date.Format(time.RFC1123Z))
+		}
+		b.WriteString("<content:encoded><![CDATA[")
+		for _, p := range splitParas(a.Text) {
+			fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(p))
+		}
+		b.WriteString("]]></content:encoded></item>")
+	}
+	b.WriteString("</channel></rss>")
+	got, problems := ParseFeed("seeds.rss", []byte(b.String()))
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("feed gave %d articles, text files %d", len(got), len(want))
+	}
+	for i, g := range got {
+		w := want[i]
+		if g.ID != w.ID || g.Title != w.Title || !g.Date.Equal(w.Date) {
+			t.Errorf("item %d: id %q title %q date %v; want %q %q %v", i, g.ID, g.Title, g.Date, w.ID, w.Title, w.Date)
+		}
+		if gp, wp := splitParas(g.Text), splitParas(w.Text); !slices.Equal(gp, wp) {
+			t.Errorf("item %s: paragraphs differ: got %d, want %d", w.ID, len(gp), len(wp))
 		}
 	}
 }
