@@ -430,3 +430,41 @@ func TestAnalyzeEmpty(t *testing.T) {
 		t.Errorf("empty article gave %+v", d)
 	}
 }
+
+// TestFixedClassifications pins down paragraphs that were once misread.
+func TestFixedClassifications(t *testing.T) {
+	tests := []struct {
+		text string
+		want Noise
+	}{
+		{"Supporters of the former president wave flags and hold signs outside the Fulton County courthouse in Atlanta on Monday, Aug. 14, 2023, as a grand jury hears evidence in the election case. (AP Photo/John Smith)", Caption},
+		{"President Joe Biden surveys fire damage in Mather, Calif., Monday, Sept. 13, 2021. (AP Photo/Andrew Harnik)", Caption},
+		{"Tags: flooding, maryland, weather", Tags},
+		{"Tags: Joe Biden, California", Tags},
+		{"Officials met on Monday (local time).", Prose},
+		{"The minister spoke to reporters in Paris (in French).", Prose},
+	}
+	for _, tt := range tests {
+		if got := classify(tt.text); got != tt.want {
+			t.Errorf("classify(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestSplitAfterClosableAbbreviations(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"The plant is in the U.S. The company says it will expand.", 2},
+		{"The polls closed at 8 p.m. The count began at once.", 2},
+		{"He arrived at 8 p.m. Eastern time.", 1},
+		{"No. 10 Downing Street said so.", 1},
+		{"The U.S. Senate voted.", 1},
+	}
+	for _, tt := range tests {
+		if got := SplitSentences(tt.text); len(got) != tt.want {
+			t.Errorf("SplitSentences(%q) = %q, want %d sentences", tt.text, got, tt.want)
+		}
+	}
+}

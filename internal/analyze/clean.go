@@ -28,6 +28,7 @@ var (
 	creditPattern = regexp.MustCompile(`(?i)(\bcredit\s*:|\bphoto\s*(by|credit)\b|\((ap|afp|reuters|getty)[^)]*\)|\b(ap|afp|epa|reuters)\s*photo\b|getty images|\bvia ap\)|/\s*(afp|getty|reuters|ap)\b|\bpool photo\b|\bphotograph:)`)
 	contributedRe = regexp.MustCompile(`(?i)\b(contributed|contributing) (to )?(this|the) (report|story|article)\b|\bcontributed reporting\b|^\s*\(?(reporting|writing|editing|additional reporting) by\b`)
 	bylineRe      = regexp.MustCompile(`^(?i:by)\s+\p{Lu}[\p{L}.'’\-]+(\s+\p{Lu}[\p{L}.'’\-]+){0,3}\s*(,.*)?$`)
+	tagLabelRe    = regexp.MustCompile(`^(?i:tags|tagged|topics|keywords|filed under|categories)\s*:\s*`)
 	promoRe       = regexp.MustCompile(`(?i)^(click here|sign up|subscribe|read more|follow (us|him|her)|share this|advertisement|related:|recommended|copyright|©|all rights reserved|this material may not be published)`)
 )
 
@@ -60,22 +61,27 @@ func classify(p string) Noise {
 	return Prose
 }
 
-// isTagLine recognises keyword lists: several short lower-case items
-// separated by commas and no sentence punctuation.
+// isTagLine recognises keyword lists: "Tags: flooding, Joe Biden" whatever
+// the case of its items, or, without such a label, several short lower-case
+// items separated by commas and no sentence punctuation.
 func isTagLine(p string) bool {
 	if endsLikeSentence(p) || strings.ContainsAny(p, ".!?\"“”") {
 		return false
 	}
+	labelled := false
+	if m := tagLabelRe.FindString(p); m != "" {
+		p, labelled = p[len(m):], true
+	}
 	items := strings.Split(p, ",")
-	if len(items) < 3 {
+	if len(items) < 3 && !labelled {
 		return false
 	}
 	for _, it := range items {
 		it = strings.TrimSpace(it)
-		if it == "" || strings.Count(it, " ") > 2 {
+		if it == "" || strings.Count(it, " ") > 3 {
 			return false
 		}
-		if r, _ := utf8.DecodeRuneInString(it); unicode.IsUpper(r) {
+		if r, _ := utf8.DecodeRuneInString(it); unicode.IsUpper(r) && !labelled {
 			return false
 		}
 	}
@@ -86,10 +92,10 @@ func isTagLine(p string) bool {
 // a trailing credit, a short run of capitalised words without final
 // punctuation ("... in Damascus, January 7. AFP/Getty Images").
 func endsWithCredit(p string) bool {
-	if endsLikeSentence(p) {
+	if endsLikeSentence(p) && !strings.HasSuffix(strings.TrimSpace(p), ")") {
 		return false
 	}
-	i := strings.LastIndexAny(p, ".!?")
+	i := strings.LastIndexAny(strings.TrimSuffix(strings.TrimSpace(p), ")"), ".!?")
 	if i < 0 || i == len(p)-1 {
 		return false
 	}
@@ -99,7 +105,9 @@ func endsWithCredit(p string) bool {
 		return false
 	}
 	for _, w := range words {
-		r, _ := utf8.DecodeRuneInString(w)
+		// A bracketed credit, "(AP Photo/John Smith)", counts from inside
+		// its bracket.
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(w, "(["))
 		if !unicode.IsUpper(r) && !isConnective(w) {
 			return false
 		}

@@ -14,10 +14,15 @@ var abbreviations = map[string]bool{
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
 	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
 	"mon": true, "tue": true, "tues": true, "wed": true, "thu": true, "thur": true, "thurs": true, "fri": true, "sat": true, "sun": true,
-	"inc": true, "corp": true, "co": true, "ltd": true, "no": true, "vs": true, "etc": true, "approx": true,
+	"inc": true, "corp": true, "co": true, "ltd": true, "vs": true, "approx": true,
 	"ft": true, "mt": true, "ave": true, "blvd": true, "est": true, "fig": true, "vol": true,
-	"a.m": true, "p.m": true, "u.s": true, "u.k": true, "u.n": true, "e.g": true, "i.e": true,
+	"e.g": true, "i.e": true,
 }
+
+// closable are abbreviations that also end sentences ("… at 8 p.m. The
+// count began"): like dotted acronyms, they end one when a common sentence
+// opener follows.
+var closable = map[string]bool{"a.m": true, "p.m": true, "etc": true, "no": true}
 
 // SplitSentences splits a paragraph into sentences. It is rule-based, which
 // is enough for edited news prose and keeps analysis fast: a period, question
@@ -83,6 +88,9 @@ func isBoundary(p string, start, dot int, mark rune, end int) bool {
 	}
 	w = strings.TrimLeft(w, `"'“‘([`)
 	lw := strings.ToLower(w)
+	if closable[lw] {
+		return isSentenceOpener(rest)
+	}
 	if abbreviations[lw] {
 		return false
 	}

@@ -39,10 +39,10 @@ type Config struct {
 	// so that lookups cost the same however long the stream has run.
 	PostingCap int `json:"posting_cap"`
 	// IdleArticles is how many articles may pass without an event growing
-	// before it leaves the hot index.
+	// before it leaves the hot index. Expiry counts articles, not days: a
+	// stream's dates can jump (a typo'd year, files read out of order), and
+	// the time factor already keeps distant dates apart.
 	IdleArticles int `json:"idle_articles"`
-	// IdleDays does the same in stream time, when articles are dated.
-	IdleDays float64 `json:"idle_days"`
 }
 
 // DefaultConfig returns the shipped defaults.
@@ -61,6 +61,5 @@ func DefaultConfig() Config {
 		CentroidTerms:     256,
 		PostingCap:        256,
 		IdleArticles:      100000,
-		IdleDays:          30,
 	}
 }

@@ -23,7 +23,6 @@ type Placer struct {
 	events  []*Event // by id; evicted events stay here for reads, not in the index
 	terms   map[uint64][]int32
 	names   map[string][]int32
-	latest  time.Time // the latest article date seen: the stream's "now"
 
 	touched []touch // events in the order they last grew, for expiry
 	head    int
@@ -39,7 +38,6 @@ type Event struct {
 	entities weights[string]
 	days     weights[int64] // day (Unix days) -> confidence-weighted votes
 	lastSeq  int
-	lastDate time.Time
 	given    int // members that came with their date
 	hot      bool
 	indexed  map[uint64]bool
@@ -161,9 +159,6 @@ func (p *Placer) observe(d *analyze.Document) {
 	}
 	for _, e := range d.Entities {
 		p.namesDF[e.Key]++
-	}
-	if d.Date.After(p.latest) {
-		p.latest = d.Date
 	}
 }
 
@@ -357,9 +352,6 @@ func (p *Placer) add(e *Event, d *analyze.Document, f features) {
 	}
 	e.lastSeq = p.seq
 	p.touched = append(p.touched, touch{event: int32(e.ID), seq: p.seq})
-	if d.Date.After(e.lastDate) {
-		e.lastDate = d.Date
-	}
 	e.body.prune(p.cfg.CentroidTerms)
 	e.lead.prune(p.cfg.CentroidTerms)
 	if !e.hot {
@@ -408,11 +400,7 @@ func (p *Placer) expire() {
 			p.head++ // stale: the event was touched again later
 			continue
 		}
-		idle := p.seq-e.lastSeq > p.cfg.IdleArticles
-		if !p.latest.IsZero() && !e.lastDate.IsZero() && p.latest.Sub(e.lastDate).Hours()/24 > p.cfg.IdleDays {
-			idle = true
-		}
-		if !idle {
+		if p.seq-e.lastSeq <= p.cfg.IdleArticles {
 			break
 		}
 		e.hot = false
