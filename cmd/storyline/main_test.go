@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"storyline/internal/report"
 )
 
 // execute runs the storyline command line with args and returns its output.
@@ -133,5 +136,47 @@ func TestEvalTimelines(t *testing.T) {
 	}
 	if _, err := execute(t, "eval", "--timelines", "testdata/story.jsonl"); err == nil {
 		t.Error("--timelines with one file: no error")
+	}
+}
+
+func TestStoreCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	out, err := execute(t, "ingest", "--db", db, "testdata/gold.jsonl")
+	if err != nil || !strings.Contains(out, "4 articles added") {
+		t.Fatalf("first ingest: %v\n%s", err, out)
+	}
+	out, err = execute(t, "ingest", "--db", db, "testdata/gold.jsonl")
+	if err != nil || !strings.Contains(out, "0 articles added") || !strings.Contains(out, "4 already stored") {
+		t.Fatalf("second ingest is not idempotent: %v\n%s", err, out)
+	}
+	out, err = execute(t, "events", "--db", db, "--json", "--entity", "Venice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Events []report.Event }
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("decode %q: %v", out, err)
+	}
+	if len(got.Events) != 1 || len(got.Events[0].Articles) != 2 || got.Events[0].Date == nil || *got.Events[0].Date != "2019-11-12" {
+		t.Fatalf("events naming Venice: %+v", got.Events)
+	}
+	ev := got.Events[0]
+	out, err = execute(t, "show", "--db", db, ev.ID)
+	if err != nil || !strings.Contains(out, ev.Title) || !strings.Contains(out, "f1") {
+		t.Errorf("show %s: %v\n%s", ev.ID, err, out)
+	}
+	out, err = execute(t, "timeline", "--db", db, ev.Storyline)
+	if err != nil || !strings.Contains(out, "2019-11-12") {
+		t.Errorf("timeline %s: %v\n%s", ev.Storyline, err, out)
+	}
+	out, err = execute(t, "storylines", "--db", db)
+	if err != nil || strings.Count(out, "\n") != 2 {
+		t.Errorf("storylines: %v\n%s", err, out)
+	}
+	if _, err := execute(t, "show", "--db", db, "e999"); err == nil || !strings.Contains(err.Error(), "e999") {
+		t.Errorf("show e999: %v", err)
+	}
+	if _, err := execute(t, "events", "--db", filepath.Join(t.TempDir(), "none.db")); err == nil {
+		t.Error("events on a missing store: no error")
 	}
 }

@@ -1,0 +1,201 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"storyline/internal/article"
+	"storyline/internal/pipeline"
+	"storyline/internal/report"
+	"storyline/internal/store"
+)
+
+// stream is a small news stream: two reports of a summit, a report of a
+// flood, a syndicated copy of the first summit report, a later report.
+func stream() []article.Article {
+	day := func(d int) time.Time { return time.Date(2023, 5, d, 0, 0, 0, 0, time.UTC) }
+	summit := "Leaders of the Group of Seven met in Hiroshima on Friday for a three-day summit focused on the war in Ukraine and on China.\n" +
+		"Japanese Prime Minister Fumio Kishida welcomed President Joe Biden and the other leaders at the Peace Memorial Park.\n" +
+		"The leaders agreed new sanctions on Russia, officials said, and discussed economic security and supply chains.\n" +
+		"Ukrainian President Volodymyr Zelenskyy is expected to attend in person on Sunday."
+	return []article.Article{
+		{ID: "g7-a", Title: "G7 leaders gather in Hiroshima", Text: summit, Date: day(19), Source: "Wire A"},
+		{ID: "flood-a", Title: "Floods kill nine in northern Italy", Text: "Heavy rain caused floods across Emilia-Romagna on Wednesday, killing nine people and forcing thousands from their homes.\nRivers burst their banks in Faenza and Cesena, and the Formula One race at Imola was cancelled.", Date: day(17), Source: "Wire B"},
+		{ID: "g7-b", Title: "Kishida hosts G7 summit in Hiroshima", Text: "Prime Minister Fumio Kishida opened the Group of Seven summit in Hiroshima on Friday, with Ukraine and China at the top of the agenda.\nPresident Joe Biden and other leaders laid wreaths at the Peace Memorial Park and agreed fresh sanctions on Russia.", Date: day(19), Source: "Wire C"},
+		{ID: "g7-copy", Title: "G7 summit opens", Text: "HIROSHIMA (Daily) - The summit began under tight security.\n" + summit, Date: day(19), Source: "Daily"},
+		{ID: "flood-b", Title: "Italy flood death toll rises", Text: "The death toll from floods in Emilia-Romagna rose to 13 on Thursday as rescuers reached villages cut off near Faenza.\nThe Imola Grand Prix was called off and thousands remain in shelters.", Date: day(18), Source: "Wire D"},
+	}
+}
+
+func openTemp(t *testing.T) (store.Store, *Ingester) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	in, err := Open(ctx, st, pipeline.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, in
+}
+
+// shape describes stored events by their articles, and storylines by their
+// events' first articles, independent of ids.
+func shape(t *testing.T, st store.Store) []string {
+	t.Helper()
+	events, err := st.Events(context.Background(), store.EventQuery{Page: store.Page{Limit: 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range events {
+		var ids []string
+		for _, a := range e.Articles {
+			id := a.ID
+			if a.DuplicateOf != "" {
+				id += "=dup(" + a.DuplicateOf + ")"
+			}
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		out = append(out, strings.Join(ids, ","))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestIncrementalEqualsAllAtOnce(t *testing.T) {
+	ctx := context.Background()
+	arts := stream()
+
+	whole, in := openTemp(t)
+	if _, err := in.Add(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+
+	parts, _ := openTemp(t)
+	for _, chunk := range [][]article.Article{arts[:2], arts[2:4], arts[4:]} {
+		// A new Ingester for every chunk, as separate `storyline ingest`
+		// runs would open: state comes back from the store alone.
+		in, err := Open(ctx, parts, pipeline.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := in.Add(ctx, chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := shape(t, whole), shape(t, parts)
+	if !slices.Equal(a, b) {
+		t.Errorf("incremental ingest differs from one ingest:\n all at once %q\n in parts    %q", a, b)
+	}
+	want := []string{"flood-a,flood-b", "g7-a,g7-b,g7-copy=dup(g7-a)"}
+	if !slices.Equal(a, want) {
+		t.Errorf("events %q, want %q", a, want)
+	}
+}
+
+func TestAddIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	st, in := openTemp(t)
+	first, err := in.Add(ctx, stream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := shape(t, st)
+	again, err := in.Add(ctx, stream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range again {
+		if !l.Repeat || l.Event != first[i].Event || l.Storyline != first[i].Storyline {
+			t.Errorf("re-adding %s: %+v, first landed %+v", l.Article, l, first[i])
+		}
+	}
+	if after := shape(t, st); !slices.Equal(before, after) {
+		t.Errorf("re-adding changed the store: %q -> %q", before, after)
+	}
+	stats, _ := st.Stats(ctx)
+	if stats.Articles != 5 || stats.Duplicates != 1 {
+		t.Errorf("stats %+v, want 5 articles, 1 duplicate", stats)
+	}
+}
+
+// failingStore refuses commits on demand.
+type failingStore struct {
+	store.Store
+	fail bool
+}
+
+func (f *failingStore) Commit(ctx context.Context, b store.Batch) error {
+	if f.fail {
+		return errors.New("disk full")
+	}
+	return f.Store.Commit(ctx, b)
+}
+
+func TestRefusedBatchLeavesNoTrace(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	fs := &failingStore{Store: st}
+	in, err := Open(ctx, fs, pipeline.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := stream()
+	if _, err := in.Add(ctx, arts[:2]); err != nil {
+		t.Fatal(err)
+	}
+	fs.fail = true
+	if _, err := in.Add(ctx, arts[2:4]); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("refused commit: error %v", err)
+	}
+	fs.fail = false
+	// The refused articles were not kept in the pipeline either: sent
+	// again, they are placed as new, exactly as in a clean run.
+	landings, err := in.Add(ctx, arts[2:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range landings {
+		if l.Repeat {
+			t.Errorf("%s counted as a repeat after its batch was refused", l.Article)
+		}
+	}
+	clean, in2 := openTemp(t)
+	if _, err := in2.Add(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := shape(t, st), shape(t, clean); !slices.Equal(a, b) {
+		t.Errorf("after a refused batch: %q, clean run %q", a, b)
+	}
+}
+
+func TestLandingsNameEventAndStoryline(t *testing.T) {
+	ctx := context.Background()
+	st, in := openTemp(t)
+	landings, err := in.Add(ctx, stream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range landings {
+		e, err := st.Event(ctx, l.Event)
+		if err != nil {
+			t.Fatalf("%s landed in %q: %v", l.Article, l.Event, err)
+		}
+		if e.Storyline != l.Storyline {
+			t.Errorf("%s: landing says storyline %s, store %s", l.Article, l.Storyline, e.Storyline)
+		}
+		if !slices.ContainsFunc(e.Articles, func(a report.Article) bool { return a.ID == l.Article }) {
+			t.Errorf("%s not among the articles of %s", l.Article, l.Event)
+		}
+	}
+}

@@ -1,0 +1,306 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"storyline/internal/report"
+)
+
+// eventData is the JSON form of the event fields no query filters on.
+type eventData struct {
+	DateSource     string            `json:"date_source"`
+	DateConfidence float64           `json:"date_confidence"`
+	Summary        []report.Sentence `json:"summary"`
+	Entities       []report.Entity   `json:"entities"`
+	Sources        []string          `json:"sources"`
+}
+
+// Commit writes b in one transaction; see Batch for what it does.
+//
+// Rows get increasing seq numbers in the order they arrive, so that events
+// of one date, and the articles of an event, list in arrival order as the
+// pipeline reports them. A replaced row keeps its first number.
+func (s *db) Commit(ctx context.Context, b Batch) error {
+	if err := check(b); err != nil {
+		return err
+	}
+	tx, err := s.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	defer tx.Rollback()
+	// Reserving the numbers first also takes the write lock: in PostgreSQL
+	// this row lock makes concurrent Commits run one after the other.
+	n := int64(len(b.Articles) + len(b.Events) + 1)
+	var last int64
+	if err := tx.QueryRowContext(ctx, s.rebind(`UPDATE meta SET seq = seq + ? WHERE id = 1 RETURNING seq`), n).Scan(&last); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	w := writer{db: s, tx: tx, seq: last - n, commit: last, stmts: map[string]*sql.Stmt{}}
+	if err := w.write(ctx, b); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// check rejects a batch with a missing id or a malformed date before
+// anything is written.
+func check(b Batch) error {
+	for i, a := range b.Articles {
+		if a.ID == "" {
+			return fmt.Errorf("store: commit article #%d (%q): empty id: %w", i, a.Title, ErrInvalid)
+		}
+		if !validDate(a.Date) {
+			return fmt.Errorf("store: commit article %s: date %q is not YYYY-MM-DD: %w", a.ID, *a.Date, ErrInvalid)
+		}
+	}
+	for i, e := range b.Events {
+		if e.ID == "" {
+			return fmt.Errorf("store: commit event #%d (%q): empty id: %w", i, e.Title, ErrInvalid)
+		}
+		if !validDate(e.Date) {
+			return fmt.Errorf("store: commit event %s: date %q is not YYYY-MM-DD: %w", e.ID, *e.Date, ErrInvalid)
+		}
+	}
+	for i, sl := range b.Storylines {
+		if sl.ID == "" {
+			return fmt.Errorf("store: commit storyline #%d (%q): empty id: %w", i, sl.Title, ErrInvalid)
+		}
+	}
+	for i, id := range b.Removed {
+		if id == "" {
+			return fmt.Errorf("store: commit removed storyline #%d: empty id: %w", i, ErrInvalid)
+		}
+	}
+	return nil
+}
+
+func validDate(d *string) bool {
+	if d == nil {
+		return true
+	}
+	_, err := time.Parse(time.DateOnly, *d)
+	return err == nil && len(*d) == len(time.DateOnly)
+}
+
+// A writer writes one batch inside its transaction.
+type writer struct {
+	*db
+	tx     *sql.Tx
+	seq    int64 // the last number handed out
+	commit int64 // the number of the commit itself, for storylines.updated
+	stmts  map[string]*sql.Stmt
+}
+
+func (w *writer) write(ctx context.Context, b Batch) error {
+	for _, id := range b.Removed {
+		if err := w.exec(ctx, `DELETE FROM storylines WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("store: commit removed storyline %s: %w", id, err)
+		}
+	}
+	if err := w.articles(ctx, b.Articles); err != nil {
+		return err
+	}
+	for _, e := range b.Events {
+		if err := w.event(ctx, e); err != nil {
+			return fmt.Errorf("store: commit event %s: %w", e.ID, err)
+		}
+	}
+	for _, sl := range b.Storylines {
+		if err := w.storyline(ctx, sl); err != nil {
+			return fmt.Errorf("store: commit storyline %s: %w", sl.ID, err)
+		}
+	}
+	if b.State != nil {
+		if err := w.exec(ctx, `UPDATE meta SET state = ? WHERE id = 1`, b.State); err != nil {
+			return fmt.Errorf("store: commit state: %w", err)
+		}
+	}
+	return nil
+}
+
+// articles upserts articles.
+func (w *writer) articles(ctx context.Context, arts []Article) error {
+	now := time.Now()
+	for _, a := range arts {
+		var explain *string
+		if a.Explain != nil {
+			j, err := json.Marshal(a.Explain)
+			if err != nil {
+				return fmt.Errorf("store: commit article %s: %w", a.ID, err)
+			}
+			explain = new(string(j))
+		}
+		added := a.Added
+		if added.IsZero() {
+			added = now
+		}
+		w.seq++
+		err := w.exec(ctx, `
+			INSERT INTO articles (id, seq, event_id, storyline, title, date, date_source, url, source,
+				duplicate_of, explain, body, lang, origin, added, raw_title, raw_date, search)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id, storyline = excluded.storyline,
+				title = excluded.title, date = excluded.date, date_source = excluded.date_source,
+				url = excluded.url, source = excluded.source, duplicate_of = excluded.duplicate_of,
+				explain = excluded.explain, body = excluded.body, lang = excluded.lang,
+				origin = excluded.origin, raw_title = excluded.raw_title, raw_date = excluded.raw_date,
+				search = excluded.search`,
+			a.ID, w.seq, a.Event, a.Storyline, a.Title, a.Date, a.DateSource, a.URL, a.Source,
+			a.DuplicateOf, explain, a.Text, a.Lang, a.Origin, added.UnixNano(), a.Raw.Title, a.Raw.Date, searchText(a.Title))
+		if err != nil {
+			return fmt.Errorf("store: commit article %s: %w", a.ID, err)
+		}
+	}
+	return nil
+}
+
+// event replaces one event and its entity rows.
+func (w *writer) event(ctx context.Context, e report.Event) error {
+	data, err := json.Marshal(eventData{e.DateSource, e.DateConfidence, e.Summary, e.Entities, e.Sources})
+	if err != nil {
+		return err
+	}
+	words := []string{e.Title}
+	for _, s := range e.Summary {
+		words = append(words, s.Text)
+	}
+	w.seq++
+	err = w.exec(ctx, `
+		INSERT INTO events (id, seq, storyline, date, title, data, search) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET storyline = excluded.storyline, date = excluded.date,
+			title = excluded.title, data = excluded.data, search = excluded.search`,
+		e.ID, w.seq, e.Storyline, e.Date, e.Title, string(data), searchText(words...))
+	if err != nil {
+		return err
+	}
+	if err := w.exec(ctx, `DELETE FROM event_entities WHERE event_id = ?`, e.ID); err != nil {
+		return err
+	}
+	if err := w.exec(ctx, `DELETE FROM entity_names WHERE event_id = ?`, e.ID); err != nil {
+		return err
+	}
+	for i, en := range e.Entities {
+		aliases, err := json.Marshal(en.Aliases)
+		if err != nil {
+			return err
+		}
+		key := en.Key
+		if key == "" {
+			key = en.Type + ":" + strings.ToLower(en.Name)
+		}
+		names := []string{strings.ToLower(en.Name)}
+		for _, al := range en.Aliases {
+			names = append(names, strings.ToLower(al))
+		}
+		err = w.exec(ctx, `INSERT INTO event_entities (event_id, pos, key, name, type, mentions, aliases, search)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, i, key, en.Name, en.Type, en.Mentions, string(aliases), "\n"+strings.Join(names, "\n")+"\n")
+		if err != nil {
+			return fmt.Errorf("entity %q: %w", en.Name, err)
+		}
+		for _, n := range append(names, strings.ToLower(key)) {
+			err := w.exec(ctx, `INSERT INTO entity_names (name, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, n, e.ID)
+			if err != nil {
+				return fmt.Errorf("entity %q: %w", en.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// storyline replaces one storyline and moves its events into it.
+func (w *writer) storyline(ctx context.Context, sl report.Storyline) error {
+	timeline, err := json.Marshal(sl.Timeline)
+	if err != nil {
+		return err
+	}
+	entities, err := json.Marshal(sl.Entities)
+	if err != nil {
+		return err
+	}
+	err = w.exec(ctx, `
+		INSERT INTO storylines (id, title, timeline, entities, updated) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET title = excluded.title, timeline = excluded.timeline,
+			entities = excluded.entities, updated = excluded.updated`,
+		sl.ID, sl.Title, string(timeline), string(entities), w.commit)
+	if err != nil {
+		return err
+	}
+	for _, e := range sl.Events {
+		if err := w.exec(ctx, `UPDATE events SET storyline = ? WHERE id = ?`, sl.ID, e.ID); err != nil {
+			return fmt.Errorf("event %s: %w", e.ID, err)
+		}
+	}
+	return nil
+}
+
+// exec runs one statement of the transaction. Each query is prepared once
+// per Commit, batches running the same few queries thousands of times; the
+// transaction's end closes the statements.
+func (w *writer) exec(ctx context.Context, query string, args ...any) error {
+	if err := checkText(args); err != nil {
+		return err
+	}
+	stmt := w.stmts[query]
+	if stmt == nil {
+		var err error
+		if stmt, err = w.tx.PrepareContext(ctx, w.rebind(query)); err != nil {
+			return err
+		}
+		w.stmts[query] = stmt
+	}
+	_, err := stmt.ExecContext(ctx, args...)
+	return err
+}
+
+// checkText rejects strings PostgreSQL cannot store as text, which SQLite
+// would take: the backends must agree on what a Commit accepts.
+func checkText(args []any) error {
+	for _, a := range args {
+		var s string
+		switch a := a.(type) {
+		case string:
+			s = a
+		case *string:
+			if a == nil {
+				continue
+			}
+			s = *a
+		default:
+			continue
+		}
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return fmt.Errorf("text %.40q is not valid UTF-8 or holds a NUL byte: %w", s, ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// words splits s into lower-cased runs of letters and digits.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// searchText is the form of texts that EventQuery.Q searches: their words
+// separated by single spaces, with a space at each end, so that
+// LIKE '% word %' matches whole words.
+func searchText(texts ...string) string {
+	var all []string
+	for _, t := range texts {
+		all = append(all, words(t)...)
+	}
+	return " " + strings.Join(all, " ") + " "
+}

@@ -1,0 +1,262 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Open opens the store named by dsn: "postgres://..." or "postgresql://..."
+// is a PostgreSQL database (a search_path parameter in the DSN selects the
+// schema); anything else is the path of a SQLite file, created if missing.
+// Open brings the schema up to date before returning.
+func Open(ctx context.Context, dsn string) (Store, error) {
+	var s *db
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		conn, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		s = &db{DB: conn, dialect: postgres}
+	case dsn == "":
+		return nil, fmt.Errorf("store: open: empty dsn: %w", ErrInvalid)
+	default:
+		conn, err := sql.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", dsn, err)
+		}
+		// WAL lets any number of readers run beside the one writer, so a
+		// small pool serves the HTTP server's readers while Commit writes.
+		n := max(4, runtime.GOMAXPROCS(0))
+		conn.SetMaxOpenConns(n)
+		conn.SetMaxIdleConns(n) // reopening a connection reruns the pragmas
+		s = &db{DB: conn, dialect: sqlite}
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: open %s: %w", s.name, err)
+	}
+	return s, nil
+}
+
+// sqliteDSN adds to a file path the settings every connection needs.
+func sqliteDSN(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + strings.Join([]string{
+		// Readers never block the writer nor it them.
+		"_pragma=journal_mode(WAL)",
+		// WAL is durable across crashes of the program at NORMAL; only a
+		// power loss can take back the last commits, which re-ingesting
+		// restores.
+		"_pragma=synchronous(NORMAL)",
+		// A second writer (another process, or a concurrent Commit) waits
+		// its turn instead of failing with SQLITE_BUSY.
+		"_pragma=busy_timeout(10000)",
+		"_pragma=foreign_keys(1)",
+		// Write transactions take the write lock when they begin, so that
+		// two of them cannot both read and then deadlock on upgrading;
+		// read-only ones (see readTx) stay deferred.
+		"_txlock=immediate",
+	}, "&")
+}
+
+// A dialect holds what differs between the backends' SQL.
+type dialect struct {
+	name   string
+	dollar bool // placeholders are $1, $2, ... rather than ?
+	// ddl adapts the migrations, written for SQLite, to the backend.
+	ddl *strings.Replacer
+	// lock, when not empty, runs first in the migration transaction so
+	// that concurrent Opens migrate one after the other.
+	lock string
+}
+
+var (
+	sqlite = &dialect{name: "sqlite", ddl: strings.NewReplacer()}
+	// PostgreSQL's default collation orders text by language rules; "C"
+	// orders it by bytes as SQLite does, so that ties sort alike.
+	postgres = &dialect{
+		name:   "postgres",
+		dollar: true,
+		ddl:    strings.NewReplacer(" TEXT", ` TEXT COLLATE "C"`, " BLOB", " BYTEA"),
+		lock:   "SELECT pg_advisory_xact_lock(7246517)",
+	}
+)
+
+// rebind rewrites ? placeholders for the dialect. The store's queries have
+// no ? anywhere else.
+func (d *dialect) rebind(query string) string {
+	if !d.dollar {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r != '?' {
+			b.WriteRune(r)
+			continue
+		}
+		n++
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(n))
+	}
+	return b.String()
+}
+
+// db is the Store of both backends.
+type db struct {
+	*sql.DB
+	*dialect
+}
+
+// migrations are the schema's versions, each applied once in order and
+// recorded in schema_migrations. Append; never edit a released one.
+// Written for SQLite: dialect.ddl adapts them.
+//
+// Dates are TEXT (YYYY-MM-DD), which sorts by date in both backends. The
+// seq columns order rows by arrival (see Commit). Nested report values are
+// JSON; the columns that queries filter on are real, indexed columns.
+var migrations = []string{
+	`CREATE TABLE meta (
+		id INTEGER PRIMARY KEY CHECK (id = 1),
+		seq BIGINT NOT NULL, -- last number handed out to a commit's rows
+		state BLOB           -- the pipeline snapshot, NULL until one is committed
+	);
+	INSERT INTO meta (id, seq) VALUES (1, 0);
+
+	CREATE TABLE articles (
+		id TEXT PRIMARY KEY,
+		seq BIGINT NOT NULL,
+		event_id TEXT NOT NULL,
+		storyline TEXT NOT NULL,
+		title TEXT NOT NULL,
+		date TEXT,
+		date_source TEXT NOT NULL,
+		url TEXT NOT NULL,
+		source TEXT NOT NULL,
+		duplicate_of TEXT NOT NULL,
+		explain TEXT,       -- JSON of report.Explain
+		body TEXT NOT NULL, -- Article.Text
+		lang TEXT NOT NULL,
+		origin TEXT NOT NULL,
+		added BIGINT NOT NULL, -- Unix nanoseconds
+		raw_title TEXT NOT NULL,
+		raw_date TEXT NOT NULL,
+		search TEXT NOT NULL   -- the title's lower-cased words, see searchText
+	);
+	CREATE INDEX articles_event ON articles (event_id, seq);
+	CREATE INDEX articles_seq ON articles (seq);
+	CREATE INDEX articles_duplicate ON articles (duplicate_of) WHERE duplicate_of <> '';
+
+	CREATE TABLE events (
+		id TEXT PRIMARY KEY,
+		seq BIGINT NOT NULL,
+		storyline TEXT NOT NULL,
+		date TEXT,
+		title TEXT NOT NULL,
+		data TEXT NOT NULL,  -- JSON of eventData
+		search TEXT NOT NULL -- the title's and summary's lower-cased words
+	);
+	CREATE INDEX events_date ON events (date, seq);
+	CREATE INDEX events_storyline ON events (storyline, date);
+
+	-- One row per entity of an event, for Entities.
+	CREATE TABLE event_entities (
+		event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+		pos INTEGER NOT NULL,
+		key TEXT NOT NULL, -- Entity.Key, or type:lower-cased name when it has none
+		name TEXT NOT NULL,
+		type TEXT NOT NULL,
+		mentions INTEGER NOT NULL,
+		aliases TEXT NOT NULL, -- JSON array
+		search TEXT NOT NULL,  -- lower-cased name and aliases, one per line
+		PRIMARY KEY (event_id, pos)
+	);
+	CREATE INDEX event_entities_key ON event_entities (key);
+
+	-- One row per lower-cased name, alias or key of an event's entities,
+	-- for EventQuery.Entity.
+	CREATE TABLE entity_names (
+		name TEXT NOT NULL,
+		event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+		PRIMARY KEY (name, event_id)
+	);
+	CREATE INDEX entity_names_event ON entity_names (event_id);
+
+	CREATE TABLE storylines (
+		id TEXT PRIMARY KEY,
+		title TEXT NOT NULL,
+		timeline TEXT NOT NULL, -- JSON
+		entities TEXT NOT NULL, -- JSON
+		updated BIGINT NOT NULL -- meta.seq of the commit that last wrote it
+	);`,
+}
+
+// migrate applies the migrations the database lacks, all in one
+// transaction.
+func (s *db) migrate(ctx context.Context) error {
+	tx, err := s.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if s.lock != "" {
+		if _, err := tx.ExecContext(ctx, s.lock); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+		return err
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this program's %d", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, s.ddl.Replace(migrations[i])); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version) VALUES (?)`), i+1); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// readTx runs f in a read-only transaction, so that a query made of several
+// statements sees one committed state even while Commit writes.
+// (PostgreSQL needs REPEATABLE READ for that; SQLite ignores the level,
+// its read transactions being snapshots already.)
+func (s *db) readTx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// notFound turns sql.ErrNoRows into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
