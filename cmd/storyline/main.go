@@ -28,7 +28,7 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(runCommand(), evalCommand(), ingestCommand(), eventsCommand(), storylinesCommand(), showCommand(), timelineCommand(), watchCommand())
+	root.AddCommand(runCommand(), evalCommand(), ingestCommand(), eventsCommand(), storylinesCommand(), showCommand(), timelineCommand(), watchCommand(), benchCommand(), serveCommand())
 	return root
 }
 

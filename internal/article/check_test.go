@@ -72,23 +72,6 @@ func TestCheckDate(t *testing.T) {
 	}
 }
 
-// collect runs a parseFunc and splits what it yields.
-func collect(parse parseFunc, path string, data []byte) ([]Article, []error) {
-	var (
-		arts []Article
-		errs []error
-	)
-	parse(path, data, func(a Article, err error) bool {
-		if err != nil {
-			errs = append(errs, err)
-		} else {
-			arts = append(arts, a)
-		}
-		return true
-	})
-	return arts, errs
-}
-
 func TestJSONHostile(t *testing.T) {
 	tests := []struct {
 		name     string

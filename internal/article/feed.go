@@ -38,11 +38,23 @@ func ParseFeed(name string, data []byte) ([]Article, []error) {
 	if err := checkBinary(data); err != nil {
 		return nil, []error{&Problem{Path: name, Err: err}}
 	}
+	return collect(parseFeed, name, data)
+}
+
+// ParseJSONLines reads JSONL (one article object a line) from memory, for
+// callers that receive it over a network or generate it. Errors are as for
+// ParseFeed, with line numbers.
+func ParseJSONLines(name string, data []byte) ([]Article, []error) {
+	return collect(parseJSONLines, name, data)
+}
+
+// collect runs a parser over data, gathering articles and problems.
+func collect(parse parseFunc, name string, data []byte) ([]Article, []error) {
 	var (
 		arts []Article
 		errs []error
 	)
-	parseFeed(name, data, func(a Article, err error) bool {
+	parse(name, data, func(a Article, err error) bool {
 		if err != nil {
 			errs = append(errs, err)
 		} else {

@@ -26,6 +26,7 @@ type Placer struct {
 
 	touched []touch // events in the order they last grew, for expiry
 	head    int
+	expired []int // events expired since the last call of Expired
 }
 
 // An Event is a set of documents reporting one real-world happening.
@@ -43,6 +44,10 @@ type Event struct {
 	indexed  map[uint64]bool
 	named    map[string]bool
 }
+
+// Hot reports whether the event can still grow: whether it is in the index
+// that proposes candidates.
+func (e *Event) Hot() bool { return e.hot }
 
 // Day returns the event's date, the day most of its evidence points to, with
 // the share of the evidence behind it; ok is false when nothing is dated.
@@ -354,11 +359,6 @@ func (p *Placer) add(e *Event, d *analyze.Document, f features) {
 	p.touched = append(p.touched, touch{event: int32(e.ID), seq: p.seq})
 	e.body.prune(p.cfg.CentroidTerms)
 	e.lead.prune(p.cfg.CentroidTerms)
-	if !e.hot {
-		e.hot = true
-		clear(e.indexed)
-		clear(e.named)
-	}
 	p.index(e, f)
 }
 
@@ -403,13 +403,27 @@ func (p *Placer) expire() {
 		if p.seq-e.lastSeq <= p.cfg.IdleArticles {
 			break
 		}
+		// A cold event never becomes a candidate again, so its centroid
+		// and index bookkeeping can go: memory stays bounded by the hot
+		// window however long the stream runs.
 		e.hot = false
+		e.body, e.lead, e.entities = weights[uint64]{}, weights[uint64]{}, weights[string]{}
+		e.indexed, e.named = nil, nil
+		p.expired = append(p.expired, e.ID)
 		p.head++
 	}
 	if p.head > 4096 && p.head*2 > len(p.touched) {
 		p.touched = append(p.touched[:0:0], p.touched[p.head:]...)
 		p.head = 0
 	}
+}
+
+// Expired returns the events that left the hot index since the last call:
+// they will not grow again, and their centroids are gone (Day still works).
+func (p *Placer) Expired() []int {
+	out := p.expired
+	p.expired = nil
+	return out
 }
 
 // A touch records that an event grew at a stream position.

@@ -32,10 +32,29 @@ type Landing struct {
 // An Ingester is the single writer of a store. It is safe for concurrent
 // use; batches are placed one after another, in the order they arrive.
 type Ingester struct {
-	mu  sync.Mutex
-	st  store.Store
-	cfg pipeline.Config
-	p   *pipeline.Pipeline
+	mu      sync.Mutex
+	st      store.Store
+	cfg     pipeline.Config
+	p       *pipeline.Pipeline
+	timings Timings
+}
+
+// Timings are the time an Ingester spent in each stage, summed over all
+// batches; Placement breaks down the placing.
+type Timings struct {
+	Analyze   time.Duration    `json:"analyze"`
+	Placement pipeline.Timings `json:"placement"`
+	Report    time.Duration    `json:"report"`
+	Store     time.Duration    `json:"store"`
+}
+
+// Timings returns the time spent so far in each stage.
+func (in *Ingester) Timings() Timings {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	t := in.timings
+	t.Placement = in.p.Timings()
+	return t
 }
 
 // replayPage is how many stored articles are read and analysed at a time
@@ -100,11 +119,14 @@ func Original(a store.Article) article.Article {
 // store refuses the batch, nothing of it is kept: the pipeline is rebuilt
 // from the store as it was.
 func (in *Ingester) Add(ctx context.Context, arts []article.Article) ([]Landing, error) {
+	start := time.Now()
+	docs := pipeline.AnalyzeAll(arts)
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	in.timings.Analyze += time.Since(start)
 	landings := make([]Landing, len(arts))
 	fresh := map[string]article.Article{}
-	for i, d := range pipeline.AnalyzeAll(arts) {
+	for i, d := range docs {
 		out := in.p.Add(d)
 		l := Landing{
 			Article: d.Article.ID, Event: pipeline.EventID(out.Placement.Event), Storyline: pipeline.StorylineID(out.Link.Storyline),
@@ -115,6 +137,7 @@ func (in *Ingester) Add(ctx context.Context, arts []article.Article) ([]Landing,
 			fresh[d.Article.ID] = arts[i]
 		}
 	}
+	reportStart := time.Now()
 	events, storylines, removed := in.p.Changes()
 	batch := store.Batch{Events: events, Storylines: storylines, Removed: removed}
 	where := map[string]report.Article{}
@@ -145,7 +168,11 @@ func (in *Ingester) Add(ctx context.Context, arts []article.Article) ([]Landing,
 			Raw: store.Raw{Title: art.Title, Date: dateOnly(art.Date)},
 		})
 	}
-	if err := in.st.Commit(ctx, batch); err != nil {
+	storeStart := time.Now()
+	in.timings.Report += storeStart.Sub(reportStart)
+	err := in.st.Commit(ctx, batch)
+	in.timings.Store += time.Since(storeStart)
+	if err != nil {
 		if rerr := in.replay(context.WithoutCancel(ctx)); rerr != nil {
 			return nil, fmt.Errorf("ingest: %w (and rebuilding from the store failed: %v)", err, rerr)
 		}

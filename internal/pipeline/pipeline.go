@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"storyline/internal/analyze"
 	"storyline/internal/article"
@@ -78,7 +79,24 @@ type Pipeline struct {
 	// What changed since the last call of Changes.
 	dirtyEvents     map[int]bool
 	dirtyStorylines map[int]bool
+
+	// frozen holds what retired events show: their documents are slimmed
+	// to what lists an article, so a long stream keeps bounded memory.
+	frozen  map[int]frozenEvent
+	timings Timings
 }
+
+// Timings are the time spent in each placement stage, summed over all
+// documents added.
+type Timings struct {
+	Dedupe  time.Duration `json:"dedupe"`
+	Cluster time.Duration `json:"cluster"`
+	Link    time.Duration `json:"link"`
+	Retire  time.Duration `json:"retire"`
+}
+
+// Timings returns the time spent so far in each placement stage.
+func (p *Pipeline) Timings() Timings { return p.timings }
 
 // New returns an empty Pipeline.
 func New(cfg Config) *Pipeline {
@@ -93,6 +111,7 @@ func New(cfg Config) *Pipeline {
 		}),
 		dirtyEvents:     map[int]bool{},
 		dirtyStorylines: map[int]bool{},
+		frozen:          map[int]frozenEvent{},
 	}
 }
 
@@ -116,7 +135,13 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 		return Outcome{Placement: pl, Link: storyline.Link{Storyline: sid}, Repeat: true, DuplicateOf: p.copyOf[i]}
 	}
 	var pl cluster.Placement
+	t0 := time.Now()
 	original := p.original(&d)
+	t1 := time.Now()
+	p.timings.Dedupe += t1.Sub(t0)
+	if original >= 0 && !p.placer.Event(p.placed[original].Event).Hot() {
+		original = -1 // the original's event is closed: this is news again
+	}
 	if original >= 0 {
 		// A syndicated copy adds a source, not evidence: the event's
 		// centroid stays as the original made it.
@@ -127,6 +152,8 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 			p.dups.Add(d.Article.ID, d.Shingles)
 		}
 	}
+	t2 := time.Now()
+	p.timings.Cluster += t2.Sub(t1)
 	i := len(p.docs)
 	p.docs = append(p.docs, &d)
 	p.byID[d.Article.ID] = i
@@ -143,6 +170,12 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 		p.dirtyStorylines[before] = true
 	}
 	p.dirtyStorylines[link.Storyline] = true
+	t3 := time.Now()
+	p.timings.Link += t3.Sub(t2)
+	for _, id := range p.placer.Expired() {
+		p.retire(id)
+	}
+	p.timings.Retire += time.Since(t3)
 	return Outcome{Placement: pl, Link: link, DuplicateOf: p.copyOf[i]}
 }
 

@@ -21,6 +21,10 @@ type Options struct {
 	// Explain adds, to each article, the similarity components that decided
 	// its placement.
 	Explain bool
+	// Brief leaves out events' articles and summaries, for the storylines
+	// a store rewrites: it keeps their events' ids, titles, dates and
+	// entities, and costs no summarising.
+	Brief bool
 }
 
 // Result reports every storyline with its events and articles.
@@ -80,7 +84,7 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 			removed = append(removed, StorylineID(sid))
 			continue
 		}
-		storylines = append(storylines, p.storyline(s, Options{Explain: true}))
+		storylines = append(storylines, p.storyline(s, Options{Brief: true}))
 	}
 	clear(p.dirtyEvents)
 	clear(p.dirtyStorylines)
@@ -92,6 +96,38 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 func (p *Pipeline) DiscardChanges() {
 	clear(p.dirtyEvents)
 	clear(p.dirtyStorylines)
+}
+
+// A frozenEvent is what a retired event keeps of its report: the parts that
+// need the articles' full text.
+type frozenEvent struct {
+	title    string
+	summary  []report.Sentence
+	entities []report.Entity
+}
+
+// maxFrozenEntities bounds the entities a retired event keeps.
+const maxFrozenEntities = 12
+
+// retire freezes an event that will not grow again and slims its documents
+// to what an article listing needs.
+func (p *Pipeline) retire(id int) {
+	e := p.Event(id, Options{})
+	p.frozen[id] = frozenEvent{title: e.Title, summary: e.Summary, entities: e.Entities[:min(len(e.Entities), maxFrozenEntities)]}
+	for _, i := range p.events[id] {
+		p.docs[i] = slim(p.docs[i])
+	}
+	p.linker.Retire(id)
+}
+
+// slim keeps what lists an article and dates its event.
+func slim(d *analyze.Document) *analyze.Document {
+	a := d.Article
+	a.Text = ""
+	return &analyze.Document{
+		Article: a, Headline: d.Headline, Date: d.Date, DateSource: d.DateSource,
+		EventDay: d.EventDay, EventDayConf: d.EventDayConf,
+	}
 }
 
 // Event reports one event.
@@ -111,7 +147,9 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 		if opt.Explain && a.DuplicateOf == "" {
 			a.Explain = p.explain(p.placed[i])
 		}
-		e.Articles = append(e.Articles, a)
+		if !opt.Brief {
+			e.Articles = append(e.Articles, a)
+		}
 		srcs = append(srcs, summarize.Source{Article: d.Article.ID, Headline: d.Headline, Sentences: d.Sentences})
 		ents = append(ents, d.Entities)
 		if d.Article.Source != "" && !outlets[d.Article.Source] {
@@ -124,11 +162,21 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 		e.DateConfidence = share
 		e.DateSource = p.dateSource(id, dd)
 	}
+	if f, ok := p.frozen[id]; ok {
+		e.Title, e.Entities = f.title, f.entities
+		if !opt.Brief {
+			e.Summary = f.summary
+		}
+		return e
+	}
 	e.Title = summarize.Title(srcs)
+	e.Entities = entitiesOf(ents)
+	if opt.Brief {
+		return e
+	}
 	for _, s := range summarize.Summary(srcs, p.cfg.SummarySentences) {
 		e.Summary = append(e.Summary, report.Sentence{Text: s.Text, Article: s.Article})
 	}
-	e.Entities = entitiesOf(ents)
 	return e
 }
 

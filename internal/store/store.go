@@ -147,14 +147,16 @@ const (
 
 // A StorylineSummary describes a storyline without its events.
 type StorylineSummary struct {
-	ID, Title string
-	Events    int
-	Articles  int
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Events   int    `json:"events"`
+	Articles int    `json:"articles"`
 	// First and Last are the dates (YYYY-MM-DD) of its first and last dated
 	// events; nil when it has none.
-	First, Last *string
+	First *string `json:"first"`
+	Last  *string `json:"last"`
 	// Entities are its five most mentioned entities.
-	Entities []report.Entity
+	Entities []report.Entity `json:"entities"`
 }
 
 // An EntityCount is an entity merged by Key across the events that mention
@@ -163,7 +165,7 @@ type StorylineSummary struct {
 // An entity committed without a Key gets "type:lower-cased name".
 type EntityCount struct {
 	report.Entity
-	Events int
+	Events int `json:"events"`
 }
 
 // Stats counts what is stored. Duplicates are articles with a DuplicateOf.

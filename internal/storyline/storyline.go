@@ -72,6 +72,11 @@ func (l *Linker) Storylines() []*Storyline {
 	return out
 }
 
+// Retire forgets the profile an event last contributed, once the event can
+// no longer change: its contribution stays in its storyline, and memory
+// stays bounded by the live events.
+func (l *Linker) Retire(event int) { delete(l.last, event) }
+
 // Storyline returns the storyline with the given id; it has no events when
 // its events have moved to others.
 func (l *Linker) Storyline(id int) *Storyline { return l.storylines[id] }

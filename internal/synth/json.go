@@ -7,11 +7,11 @@ import (
 	"storyline/internal/article"
 )
 
-// appendJSON appends a as one JSON object and a newline. It is written by
+// AppendJSONL appends a as one JSON object and a newline. It is written by
 // hand, not with encoding/json, because encoding a million 3 KB articles
 // through reflection would take longer than generating them; the field
 // names are those of package article's record type.
-func appendJSON(b []byte, a *article.Article) []byte {
+func AppendJSONL(b []byte, a *article.Article) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, a.ID)
 	b = append(b, `,"title":`...)

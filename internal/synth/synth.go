@@ -146,7 +146,7 @@ func WriteJSONL(w io.Writer, cfg Config) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	var line []byte
 	for a := range Stream(cfg) {
-		line = appendJSON(line[:0], &a)
+		line = AppendJSONL(line[:0], &a)
 		if _, err := bw.Write(line); err != nil {
 			return err
 		}

@@ -1,0 +1,222 @@
+// Package bench measures the whole pipeline on a synthetic stream: parse,
+// analyse, dedupe, cluster, link, report and store, with throughput over
+// time, peak memory and how well the generated events are recovered.
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"storyline/internal/article"
+	"storyline/internal/eval"
+	"storyline/internal/ingest"
+	"storyline/internal/pipeline"
+	"storyline/internal/store"
+	"storyline/internal/synth"
+)
+
+// Config says what to run.
+type Config struct {
+	Articles int
+	Seed     uint64
+	// DB is the store; empty means a SQLite file in a temporary directory,
+	// removed afterwards.
+	DB string
+	// Batch is how many articles are parsed, placed and committed at once.
+	Batch    int
+	Pipeline pipeline.Config
+	// Progress, when set, is told how many articles are done after each
+	// batch.
+	Progress func(done int)
+}
+
+// A Result is what one run measured. Throughput windows are the first and
+// last 100,000 articles, or a tenth of the stream when it is shorter.
+type Result struct {
+	Articles          int     `json:"articles"`
+	Seconds           float64 `json:"seconds"`
+	ArticlesPerSecond float64 `json:"articles_per_second"`
+	Window            int     `json:"window"`
+	FirstWindowAPS    float64 `json:"first_100k_aps"`
+	LastWindowAPS     float64 `json:"last_100k_aps"`
+	PeakRSSBytes      int64   `json:"peak_rss_bytes"`
+	PeakHeapBytes     uint64  `json:"peak_heap_bytes"`
+	StoreBytes        int64   `json:"store_bytes"`
+	BytesPerArticle   float64 `json:"bytes_per_article"`
+	// Stages are seconds spent in each stage. Analysis runs on all cores,
+	// so stage times are wall time, not CPU time.
+	Stages map[string]float64 `json:"stages"`
+	// Events and GoldEvents count the events found and generated; the
+	// scores say how well the generated events were recovered.
+	Events     int     `json:"events"`
+	GoldEvents int     `json:"gold_events"`
+	PairwiseF1 float64 `json:"pairwise_f1"`
+	BCubedF1   float64 `json:"bcubed_f1"`
+	Duplicates int     `json:"duplicates"`
+}
+
+// Run generates cfg.Articles articles from cfg.Seed and puts them through
+// the pipeline into the store, batch by batch.
+func Run(ctx context.Context, cfg Config) (Result, error) {
+	if cfg.Batch <= 0 {
+		cfg.Batch = 1000
+	}
+	dsn := cfg.DB
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "storyline-bench-")
+		if err != nil {
+			return Result{}, err
+		}
+		defer os.RemoveAll(dir)
+		dsn = filepath.Join(dir, "bench.db")
+	}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return Result{}, err
+	}
+	defer st.Close()
+	in, err := ingest.Open(ctx, st, cfg.Pipeline)
+	if err != nil {
+		return Result{}, err
+	}
+
+	res := Result{Articles: cfg.Articles, Window: min(100000, max(cfg.Articles/10, 1)), Stages: map[string]float64{}}
+	var generate, parse time.Duration
+	gold := make([]string, 0, cfg.Articles)
+	pred := make([]string, 0, cfg.Articles)
+	var mem runtime.MemStats
+	var line []byte
+	var buf bytes.Buffer
+	batch := make([]article.Article, 0, cfg.Batch)
+	done := 0
+	var firstDone time.Duration
+	lastStart := time.Time{}
+	start := time.Now()
+	flush := func() error {
+		t0 := time.Now()
+		// The stream crosses the parser as JSONL, the way articles arrive.
+		buf.Reset()
+		for i := range batch {
+			line = synth.AppendJSONL(line[:0], &batch[i])
+			buf.Write(line)
+		}
+		t1 := time.Now()
+		arts, problems := article.ParseJSONLines("bench", buf.Bytes())
+		t2 := time.Now()
+		generate += t1.Sub(t0)
+		parse += t2.Sub(t1)
+		if len(problems) > 0 {
+			return fmt.Errorf("bench: generated input did not parse: %v", problems[0])
+		}
+		landings, err := in.Add(ctx, arts)
+		if err != nil {
+			return err
+		}
+		for i, l := range landings {
+			gold = append(gold, arts[i].Gold.Event)
+			pred = append(pred, l.Event)
+			if l.DuplicateOf != "" {
+				res.Duplicates++
+			}
+		}
+		done += len(batch)
+		batch = batch[:0]
+		if done <= res.Window {
+			firstDone = time.Since(start)
+		}
+		if lastStart.IsZero() && done >= cfg.Articles-res.Window {
+			lastStart = time.Now()
+		}
+		runtime.ReadMemStats(&mem)
+		res.PeakHeapBytes = max(res.PeakHeapBytes, mem.HeapAlloc)
+		if cfg.Progress != nil {
+			cfg.Progress(done)
+		}
+		return ctx.Err()
+	}
+	t := time.Now()
+	for a := range synth.Stream(synth.DefaultConfig(cfg.Articles, cfg.Seed)) {
+		batch = append(batch, a)
+		if len(batch) == cfg.Batch {
+			generate += time.Since(t)
+			if err := flush(); err != nil {
+				return res, err
+			}
+			t = time.Now()
+		}
+	}
+	generate += time.Since(t)
+	if len(batch) > 0 {
+		if err := flush(); err != nil {
+			return res, err
+		}
+	}
+	elapsed := time.Since(start)
+	res.Seconds = elapsed.Seconds()
+	res.ArticlesPerSecond = float64(done) / res.Seconds
+	res.FirstWindowAPS = float64(min(res.Window, done)) / firstDone.Seconds()
+	if !lastStart.IsZero() {
+		res.LastWindowAPS = float64(res.Window) / time.Since(lastStart).Seconds()
+	}
+
+	tm := in.Timings()
+	res.Stages["generate"] = generate.Seconds()
+	res.Stages["parse"] = parse.Seconds()
+	res.Stages["analyze"] = tm.Analyze.Seconds()
+	res.Stages["dedupe"] = tm.Placement.Dedupe.Seconds()
+	res.Stages["cluster"] = tm.Placement.Cluster.Seconds()
+	res.Stages["link"] = tm.Placement.Link.Seconds()
+	res.Stages["retire"] = tm.Placement.Retire.Seconds()
+	res.Stages["report"] = tm.Report.Seconds()
+	res.Stages["store"] = tm.Store.Seconds()
+
+	res.PeakRSSBytes = peakRSS()
+	res.StoreBytes = fileSize(dsn)
+	if done > 0 {
+		res.BytesPerArticle = float64(res.StoreBytes) / float64(done)
+	}
+	scores, err := eval.Compare(gold, pred)
+	if err != nil {
+		return res, err
+	}
+	res.Events, res.GoldEvents = scores.PredClusters, scores.GoldClusters
+	res.PairwiseF1, res.BCubedF1 = scores.Pairwise.F1, scores.BCubed.F1
+	return res, nil
+}
+
+// peakRSS reads the process's peak resident set size from Linux's
+// /proc/self/status; 0 elsewhere.
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// fileSize sums a SQLite store's files (with its WAL); 0 for a server.
+func fileSize(dsn string) int64 {
+	var n int64
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if fi, err := os.Stat(dsn + suffix); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
+}
