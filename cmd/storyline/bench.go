@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"runtime/pprof"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,8 @@ func benchCommand() *cobra.Command {
 		asJSON   bool
 		generate int
 		out      string
+		cpuProf  string
+		memProf  string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -44,6 +47,8 @@ instead, so other tools can be run on identical input.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().IntVar(&generate, "generate", 0, "write this many articles as JSONL instead of benchmarking")
 	cmd.Flags().StringVar(&out, "out", "", "file for --generate")
+	cmd.Flags().StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
+	cmd.Flags().StringVar(&memProf, "memprofile", "", "write a heap profile at the end to this file")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if generate > 0 {
 			return writeStream(generate, cfg.Seed, out)
@@ -52,6 +57,17 @@ instead, so other tools can be run on identical input.`,
 		if cfg.Pipeline, err = config(); err != nil {
 			return err
 		}
+		if cpuProf != "" {
+			f, err := os.Create(cpuProf)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
 		bar := newProgress(cfg.Articles, asJSON)
 		last := 0
 		cfg.Progress = func(done int) { bar.add(done - last); last = done }
@@ -59,6 +75,11 @@ instead, so other tools can be run on identical input.`,
 		bar.wait()
 		if err != nil {
 			return err
+		}
+		if memProf != "" {
+			if err := writeHeapProfile(memProf); err != nil {
+				return err
+			}
 		}
 		if asJSON {
 			return writeJSON(cmd.OutOrStdout(), res)
@@ -79,6 +100,18 @@ instead, so other tools can be run on identical input.`,
 		return nil
 	}
 	return cmd
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // writeStream writes n generated articles as JSONL to path.

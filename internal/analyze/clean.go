@@ -38,12 +38,17 @@ func classify(p string) Noise {
 	if p == "" {
 		return Heading
 	}
+	// Cheap substring tests go first: the unanchored patterns cost more
+	// than the rest of analysis when run on every paragraph.
+	lower := strings.ToLower(p)
+	mayContribute := containsAny(lower, "contribut", "reporting by", "writing by", "editing by")
+	mayCredit := containsAny(lower, "credit", "photo", "(ap", "(afp", "(reuters", "(getty", "reuters", "getty", "epa", "/")
 	switch {
-	case contributedRe.MatchString(p):
+	case mayContribute && contributedRe.MatchString(p):
 		return Contributed
 	case promoRe.MatchString(p):
 		return Promo
-	case captionStart.MatchString(p) && creditPattern.MatchString(p):
+	case mayCredit && captionStart.MatchString(p) && creditPattern.MatchString(p):
 		return Caption
 	case isTagLine(p):
 		return Tags
@@ -51,7 +56,7 @@ func classify(p string) Noise {
 		return Byline
 	case endsWithCredit(p):
 		return Caption
-	case creditPattern.MatchString(p) && utf8.RuneCountInString(p) < 80:
+	case mayCredit && utf8.RuneCountInString(p) < 80 && creditPattern.MatchString(p):
 		return Credit
 	case !endsLikeSentence(p) && utf8.RuneCountInString(p) < 200:
 		return Heading
@@ -59,6 +64,15 @@ func classify(p string) Noise {
 		return Heading
 	}
 	return Prose
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // isTagLine recognises keyword lists: "Tags: flooding, Joe Biden" whatever

@@ -56,9 +56,9 @@ func DefaultConfig() Config {
 		TimeGraceDays:     1,
 		TextTimeScaleDays: 60,
 		NameIDFPower:      0.5,
-		MaxCandidates:     50,
+		MaxCandidates:     20,
 		QueryTerms:        24,
-		CentroidTerms:     256,
+		CentroidTerms:     128,
 		PostingCap:        256,
 		IdleArticles:      100000,
 	}

@@ -19,6 +19,7 @@ type Placer struct {
 	df      map[uint64]int32
 	namesDF map[string]int32
 	docs    int
+	logDocs float32 // log(docs+1), the numerator of every IDF
 	seq     int
 	events  []*Event // by id; evicted events stay here for reads, not in the index
 	terms   map[uint64][]int32
@@ -40,9 +41,17 @@ type Event struct {
 	days     weights[int64] // day (Unix days) -> confidence-weighted votes
 	lastSeq  int
 	given    int // members that came with their date
-	hot      bool
-	indexed  map[uint64]bool
-	named    map[string]bool
+
+	// Norms of the centroids under the IDF of when they were computed:
+	// recomputing them for every comparison cost more than all else, and
+	// IDF drifts slowly, so they are refreshed when the event grows or the
+	// stream has grown by 1/64 since.
+	bodyNorm, leadNorm, namesNorm float64
+	normDocs                      int
+	normStale                     bool
+	hot                           bool
+	indexed                       map[uint64]bool
+	named                         map[string]bool
 }
 
 // Hot reports whether the event can still grow: whether it is in the index
@@ -106,11 +115,18 @@ func (p *Placer) Events() []*Event { return p.events }
 // features is a document prepared for comparison under the current IDF.
 type features struct {
 	body, lead Vector
-	names      weights[string]
-	day        time.Time
-	dayConf    float64
-	given      bool // the document came with its date
-	query      []uint64
+	// Comparison weights: a term's tf times its IDF squared, and the norm
+	// of tf times IDF, so that a cosine with a centroid costs one lookup
+	// per term.
+	bodyQ, leadQ []weighted[uint64]
+	namesQ       []weighted[string]
+	bodyN, leadN float64
+	namesN       float64
+	names        weights[string]
+	day          time.Time
+	dayConf      float64
+	given        bool // the document came with its date
+	query        []uint64
 }
 
 // Vector is a weighted sparse vector sorted by term id.
@@ -159,6 +175,7 @@ func (p *Placer) newEvent() int {
 // first occurrence is already counted.
 func (p *Placer) observe(d *analyze.Document) {
 	p.docs++
+	p.logDocs = float32(math.Log(float64(p.docs + 1)))
 	for _, t := range d.Body {
 		p.df[t.ID]++
 	}
@@ -168,7 +185,24 @@ func (p *Placer) observe(d *analyze.Document) {
 }
 
 func (p *Placer) idf(id uint64) float32 {
-	return float32(math.Log(float64(p.docs+1)/float64(p.df[id]+1)) + 1)
+	return p.logDocs - logCount(p.df[id]+1) + 1
+}
+
+// logTable holds log(n) for small n: IDF is computed for every term of every
+// comparison, and most document frequencies are small.
+var logTable = func() []float32 {
+	t := make([]float32, 1<<16)
+	for n := 1; n < len(t); n++ {
+		t[n] = float32(math.Log(float64(n)))
+	}
+	return t
+}()
+
+func logCount(n int32) float32 {
+	if int(n) < len(logTable) {
+		return logTable[n]
+	}
+	return float32(math.Log(float64(n)))
 }
 
 // nameIDF makes a rare name (a suspect, a ship, a town) count for more
@@ -183,6 +217,14 @@ func (p *Placer) prepare(d *analyze.Document) features {
 	f.given = d.DateSource == analyze.DateGiven
 	if f.day.IsZero() && !d.Date.IsZero() {
 		f.day, f.dayConf = d.Date, 0.5
+	}
+	f.bodyQ, f.bodyN = p.queryWeights(f.body)
+	f.leadQ, f.leadN = p.queryWeights(f.lead)
+	for k, w := range f.names.all() {
+		idf := p.nameIDF(k)
+		x := float64(w) * idf
+		f.namesN += x * x
+		f.namesQ = append(f.namesQ, weighted[string]{k, x * idf})
 	}
 	q := make([]Term, len(f.body))
 	for i, t := range f.body {
@@ -273,9 +315,10 @@ func (p *Placer) candidates(f features) []int {
 
 func (p *Placer) similarity(f features, e *Event) Components {
 	c := Components{DaysApart: -1, Time: 1}
-	c.Body = p.cosine(f.body, e.body)
-	c.Lead = p.cosine(f.lead, e.lead)
-	c.Entities = p.nameCosine(f.names, e.entities)
+	p.refreshNorms(e)
+	c.Body = cosine(f.bodyQ, f.bodyN, e.body, e.bodyNorm)
+	c.Lead = cosine(f.leadQ, f.leadN, e.lead, e.leadNorm)
+	c.Entities = cosine(f.namesQ, f.namesN, e.entities, e.namesNorm)
 	if day, _, ok := e.Day(); ok && !f.day.IsZero() {
 		c.DaysApart = math.Abs(f.day.Sub(day).Hours() / 24)
 		over := math.Max(0, c.DaysApart-p.cfg.TimeGraceDays)
@@ -291,51 +334,62 @@ func (p *Placer) similarity(f features, e *Event) Components {
 	return c
 }
 
-// cosine compares a document's unit tf vector with an event centroid, both
-// weighted by the current IDF.
-func (p *Placer) cosine(v Vector, centroid weights[uint64]) float64 {
-	if len(v) == 0 || centroid.len() == 0 {
-		return 0
-	}
-	var dot, nv, nc float64
-	for _, t := range v {
-		idf := float64(p.idf(t.ID))
-		w := float64(t.W) * idf
-		nv += w * w
-		if c, ok := centroid.get(t.ID); ok {
-			dot += w * float64(c) * idf
-		}
-	}
-	for id, c := range centroid.all() {
-		w := float64(c) * float64(p.idf(id))
-		nc += w * w
-	}
-	if nv == 0 || nc == 0 {
-		return 0
-	}
-	return dot / math.Sqrt(nv*nc)
+// A weighted key is one entry of a document's comparison weights.
+type weighted[K cmp.Ordered] struct {
+	key K
+	w   float64
 }
 
-// nameCosine compares a document's entity saliences with an event's,
-// weighted by the current name IDF.
-func (p *Placer) nameCosine(doc, event weights[string]) float64 {
-	if doc.len() == 0 || event.len() == 0 {
+// queryWeights prepares a unit tf vector for cosines with centroids.
+func (p *Placer) queryWeights(v Vector) ([]weighted[uint64], float64) {
+	q := make([]weighted[uint64], len(v))
+	var n float64
+	for i, t := range v {
+		idf := float64(p.idf(t.ID))
+		x := float64(t.W) * idf
+		n += x * x
+		q[i] = weighted[uint64]{t.ID, x * idf}
+	}
+	return q, n
+}
+
+// cosine compares a document, as comparison weights and squared norm, with
+// a centroid and its norm, both weighted by IDF.
+func cosine[K cmp.Ordered](q []weighted[K], qn float64, centroid weights[K], cn float64) float64 {
+	if qn == 0 || cn == 0 {
 		return 0
 	}
-	var dot, na, nb float64
-	for k, w := range doc.all() {
-		idf := p.nameIDF(k)
-		x := float64(w) * idf
-		na += x * x
-		if y, ok := event.get(k); ok {
-			dot += x * float64(y) * idf
+	var dot float64
+	for _, t := range q {
+		if c, ok := centroid.get(t.key); ok {
+			dot += t.w * float64(c)
 		}
 	}
-	for k, w := range event.all() {
-		x := float64(w) * p.nameIDF(k)
-		nb += x * x
+	return dot / math.Sqrt(qn) / cn
+}
+
+// refreshNorms recomputes an event's centroid norms when it grew or the
+// IDF may have drifted.
+func (p *Placer) refreshNorms(e *Event) {
+	if !e.normStale && p.docs <= e.normDocs+e.normDocs/64 {
+		return
 	}
-	return dot / math.Sqrt(na*nb)
+	norm := func(c weights[uint64]) float64 {
+		var n float64
+		for id, w := range c.all() {
+			x := float64(w) * float64(p.idf(id))
+			n += x * x
+		}
+		return math.Sqrt(n)
+	}
+	e.bodyNorm, e.leadNorm = norm(e.body), norm(e.lead)
+	var n float64
+	for k, w := range e.entities.all() {
+		x := float64(w) * p.nameIDF(k)
+		n += x * x
+	}
+	e.namesNorm = math.Sqrt(n)
+	e.normDocs, e.normStale = p.docs, false
 }
 
 func (p *Placer) add(e *Event, d *analyze.Document, f features) {
@@ -359,6 +413,7 @@ func (p *Placer) add(e *Event, d *analyze.Document, f features) {
 	p.touched = append(p.touched, touch{event: int32(e.ID), seq: p.seq})
 	e.body.prune(p.cfg.CentroidTerms)
 	e.lead.prune(p.cfg.CentroidTerms)
+	e.normStale = true
 	p.index(e, f)
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"storyline/internal/cluster"
 	"storyline/internal/dedupe"
 	"storyline/internal/storyline"
+	"storyline/internal/summarize"
 )
 
 // Config gathers every threshold and weight of the pipeline. The JSON names
@@ -39,7 +41,7 @@ func DefaultConfig() Config {
 		Storyline:          storyline.DefaultConfig(),
 		SummarySentences:   4,
 		DuplicateThreshold: dedupe.DefaultContainmentThreshold,
-		DuplicateWindow:    200000,
+		DuplicateWindow:    50000,
 	}
 }
 
@@ -155,7 +157,7 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	t2 := time.Now()
 	p.timings.Cluster += t2.Sub(t1)
 	i := len(p.docs)
-	p.docs = append(p.docs, &d)
+	p.docs = append(p.docs, trim(&d))
 	p.byID[d.Article.ID] = i
 	p.placed = append(p.placed, pl)
 	p.copyOf = append(p.copyOf, "")
@@ -177,6 +179,25 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	}
 	p.timings.Retire += time.Since(t3)
 	return Outcome{Placement: pl, Link: link, DuplicateOf: p.copyOf[i]}
+}
+
+// keptEntities bounds the entities kept per placed document, most salient
+// first: enough for an event's list of who and where.
+const keptEntities = 20
+
+// trim keeps of a placed document what its event's report reads: vectors,
+// shingles, noise and the raw text have done their work (the centroid and
+// the duplicate index hold what they need), and only the opening sentences
+// compete for summaries. It keeps memory per live article small.
+func trim(d *analyze.Document) *analyze.Document {
+	a := d.Article
+	a.Text = ""
+	return &analyze.Document{
+		Article: a, Headline: d.Headline,
+		Sentences: slices.Clone(d.Sentences[:min(len(d.Sentences), summarize.LeadWindow)]),
+		Entities:  slices.Clone(d.Entities[:min(len(d.Entities), keptEntities)]),
+		Date:      d.Date, DateSource: d.DateSource, EventDay: d.EventDay, EventDayConf: d.EventDayConf,
+	}
 }
 
 // original returns the index of the article d copies, or -1.

@@ -42,6 +42,10 @@ type Storyline struct {
 
 	entities map[string]float64
 	terms    map[uint64]float64
+	// Squared norms of entities and terms, kept current as profiles come
+	// and go: summing a long storyline's maps for every comparison was the
+	// linker's whole cost.
+	entityNorm2, termNorm2 float64
 }
 
 // A Linker assigns events to storylines, online. It is not safe for
@@ -138,11 +142,9 @@ func (l *Linker) Update(p Profile) Link {
 // replace swaps an event's previous contribution to a storyline for p.
 func (l *Linker) replace(s *Storyline, p Profile) {
 	if old, ok := l.last[p.Event]; ok {
-		addScaled(s.entities, old.Entities, -1)
-		addScaled(s.terms, old.Terms, -1)
+		s.add(old, -1)
 	}
-	addScaled(s.entities, p.Entities, 1)
-	addScaled(s.terms, p.Terms, 1)
+	s.add(p, 1)
 	l.last[p.Event] = p
 	for k := range p.Entities {
 		if !slices.Contains(l.byEntity[k], s.ID) {
@@ -158,8 +160,7 @@ func (l *Linker) replace(s *Storyline, p Profile) {
 
 func (l *Linker) remove(s *Storyline, event int) {
 	if old, ok := l.last[event]; ok {
-		addScaled(s.entities, old.Entities, -1)
-		addScaled(s.terms, old.Terms, -1)
+		s.add(old, -1)
 		delete(l.last, event)
 	}
 	s.Events = slices.DeleteFunc(s.Events, func(e int) bool { return e == event })
@@ -197,37 +198,48 @@ func (l *Linker) candidates(p Profile) []int {
 }
 
 func (l *Linker) similarity(p Profile, s *Storyline) float64 {
-	return l.cfg.EntityWeight*cosine(p.Entities, s.entities) + l.cfg.TermWeight*cosine(p.Terms, s.terms)
+	return l.cfg.EntityWeight*cosine(p.Entities, s.entities, math.Sqrt(s.entityNorm2)) + l.cfg.TermWeight*cosine(p.Terms, s.terms, math.Sqrt(s.termNorm2))
 }
 
-func addScaled[K comparable](dst, src map[K]float64, f float64) {
-	for k, w := range src {
-		v := dst[k] + f*w
+// addScaled adds f times src to dst and returns the change in dst's squared
+// norm. Keys are visited in order, so the float sums are reproducible.
+func addScaled[K cmp.Ordered](dst, src map[K]float64, f float64) float64 {
+	var delta float64
+	for _, k := range slices.Sorted(maps.Keys(src)) {
+		old := dst[k]
+		v := old + f*src[k]
 		if math.Abs(v) < 1e-9 {
+			v = 0
 			delete(dst, k)
 		} else {
 			dst[k] = v
 		}
+		delta += v*v - old*old
 	}
+	return delta
 }
 
-// cosine sums in key order: Go's map order is random, and float sums in a
-// different order differ in their last bits, which could flip a decision.
-func cosine[K cmp.Ordered](a, b map[K]float64) float64 {
-	if len(a) == 0 || len(b) == 0 {
+// add adds f times a profile to the storyline, keeping its norms current.
+func (s *Storyline) add(p Profile, f float64) {
+	s.entityNorm2 = max(0, s.entityNorm2+addScaled(s.entities, p.Entities, f))
+	s.termNorm2 = max(0, s.termNorm2+addScaled(s.terms, p.Terms, f))
+}
+
+// cosine compares a profile with a storyline's map of known norm, summing
+// in key order: Go's map order is random, and float sums in a different
+// order differ in their last bits, which could flip a decision.
+func cosine[K cmp.Ordered](a, b map[K]float64, bNorm float64) float64 {
+	if len(a) == 0 || bNorm == 0 {
 		return 0
 	}
-	var dot, na, nb float64
+	var dot, na float64
 	for _, k := range slices.Sorted(maps.Keys(a)) {
 		w := a[k]
 		na += w * w
 		dot += w * b[k]
 	}
-	for _, k := range slices.Sorted(maps.Keys(b)) {
-		nb += b[k] * b[k]
-	}
-	if na == 0 || nb == 0 {
+	if na == 0 {
 		return 0
 	}
-	return dot / math.Sqrt(na*nb)
+	return dot / math.Sqrt(na) / bNorm
 }

@@ -26,9 +26,10 @@ type Sentence struct {
 }
 
 const (
-	// leadWindow is how many opening sentences of each article compete for
-	// the summary: news puts what happened first.
-	leadWindow = 12
+	// LeadWindow is how many opening sentences of each article compete for
+	// the summary: news puts what happened first. Callers may keep only
+	// these.
+	LeadWindow = 12
 	// mmrLambda trades centrality against novelty when picking sentences.
 	mmrLambda = 0.7
 	minWords  = 6
@@ -51,7 +52,7 @@ func Summary(srcs []Source, n int) []Sentence {
 	centroid := map[uint64]float64{}
 	for si, s := range srcs {
 		for pi, text := range s.Sentences {
-			if pi >= leadWindow {
+			if pi >= LeadWindow {
 				break
 			}
 			words := len(strings.Fields(text))
