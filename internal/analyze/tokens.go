@@ -1,10 +1,11 @@
 package analyze
 
 import (
-	"hash/fnv"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
@@ -25,9 +26,14 @@ type Vector []Term
 // TermID hashes a stem. The hash is stable across processes and versions, so
 // vectors can be stored and shipped between machines.
 func TermID(stem string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(stem))
-	return h.Sum64()
+	// FNV-1a, written out: hash/fnv's interface costs an allocation per
+	// term, and terms are hashed by the million.
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(stem); i++ {
+		h ^= uint64(stem[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // Tokens splits text into lower-case word tokens, without punctuation.
@@ -36,8 +42,8 @@ func Tokens(text string) []string {
 	it := words.FromString(text)
 	for it.Next() {
 		w := it.Value()
-		r := []rune(w)
-		if len(r) == 0 || !(unicode.IsLetter(r[0]) || unicode.IsDigit(r[0])) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if w == "" || !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			continue
 		}
 		w = strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s"))
@@ -48,9 +54,42 @@ func Tokens(text string) []string {
 
 // Stem returns the Snowball (Porter2) stem of a lower-case English word.
 func Stem(w string) string {
+	if s, ok := stems.get(w); ok {
+		return s
+	}
 	env := snowballstem.NewEnv(w)
 	english.Stem(env)
-	return env.Current()
+	s := env.Current()
+	stems.put(w, s)
+	return s
+}
+
+// stems caches stems: word frequencies are Zipfian, so a bounded cache of
+// the common words saves most of the stemming, which was the largest cost
+// of tokenising.
+var stems = stemCache{m: make(map[string]string, 1<<14)}
+
+// maxCachedStems bounds the cache; rarer words are stemmed every time.
+const maxCachedStems = 1 << 18
+
+type stemCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+func (c *stemCache) get(w string) (string, bool) {
+	c.mu.RLock()
+	s, ok := c.m[w]
+	c.mu.RUnlock()
+	return s, ok
+}
+
+func (c *stemCache) put(w, s string) {
+	c.mu.Lock()
+	if len(c.m) < maxCachedStems {
+		c.m[strings.Clone(w)] = s
+	}
+	c.mu.Unlock()
 }
 
 // Terms returns the stems of the content words of text: stop words, single

@@ -39,10 +39,13 @@ type Config struct {
 	// so that lookups cost the same however long the stream has run.
 	PostingCap int `json:"posting_cap"`
 	// IdleArticles is how many articles may pass without an event growing
-	// before it leaves the hot index. Expiry counts articles, not days: a
-	// stream's dates can jump (a typo'd year, files read out of order), and
-	// the time factor already keeps distant dates apart.
+	// before it leaves the hot index.
 	IdleArticles int `json:"idle_articles"`
+	// IdleDays does the same in stream time: an event whose latest article
+	// is this many days older than the stream's clock leaves the index. The
+	// clock is the median date of the latest articles, so one typo'd year
+	// or a late straggler does not move it.
+	IdleDays float64 `json:"idle_days"`
 }
 
 // DefaultConfig returns the shipped defaults.
@@ -61,5 +64,6 @@ func DefaultConfig() Config {
 		CentroidTerms:     128,
 		PostingCap:        256,
 		IdleArticles:      100000,
+		IdleDays:          30,
 	}
 }

@@ -27,6 +27,7 @@ type Placer struct {
 
 	touched []touch // events in the order they last grew, for expiry
 	head    int
+	clock   streamClock
 	expired []int // events expired since the last call of Expired
 }
 
@@ -40,7 +41,8 @@ type Event struct {
 	entities weights[string]
 	days     weights[int64] // day (Unix days) -> confidence-weighted votes
 	lastSeq  int
-	given    int // members that came with their date
+	lastDate time.Time // of its latest dated article
+	given    int       // members that came with their date
 
 	// Norms of the centroids under the IDF of when they were computed:
 	// recomputing them for every comparison cost more than all else, and
@@ -175,6 +177,7 @@ func (p *Placer) newEvent() int {
 // first occurrence is already counted.
 func (p *Placer) observe(d *analyze.Document) {
 	p.docs++
+	p.clock.observe(d.Date)
 	p.logDocs = float32(math.Log(float64(p.docs + 1)))
 	for _, t := range d.Body {
 		p.df[t.ID]++
@@ -410,6 +413,9 @@ func (p *Placer) add(e *Event, d *analyze.Document, f features) {
 		e.given++
 	}
 	e.lastSeq = p.seq
+	if d.Date.After(e.lastDate) {
+		e.lastDate = d.Date
+	}
 	p.touched = append(p.touched, touch{event: int32(e.ID), seq: p.seq})
 	e.body.prune(p.cfg.CentroidTerms)
 	e.lead.prune(p.cfg.CentroidTerms)
@@ -455,7 +461,11 @@ func (p *Placer) expire() {
 			p.head++ // stale: the event was touched again later
 			continue
 		}
-		if p.seq-e.lastSeq <= p.cfg.IdleArticles {
+		idle := p.seq-e.lastSeq > p.cfg.IdleArticles
+		if now := p.clock.now(); !idle && !now.IsZero() && !e.lastDate.IsZero() {
+			idle = now.Sub(e.lastDate).Hours()/24 > p.cfg.IdleDays
+		}
+		if !idle {
 			break
 		}
 		// A cold event never becomes a candidate again, so its centroid
@@ -480,6 +490,34 @@ func (p *Placer) Expired() []int {
 	p.expired = nil
 	return out
 }
+
+// A streamClock tells the stream's "now": the median date of the latest
+// dated articles. The latest date alone would let one article dated 2091
+// expire every live event.
+type streamClock struct {
+	recent [clockWindow]int64 // Unix days, a ring
+	n      int                // dates seen
+	median time.Time
+}
+
+// clockWindow is how many recent dates the clock's median is taken over;
+// it is recomputed every clockWindow/4 dates.
+const clockWindow = 1024
+
+func (c *streamClock) observe(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	c.recent[c.n%clockWindow] = t.Unix() / 86400
+	c.n++
+	if c.n < 16 || c.n%(clockWindow/4) == 0 {
+		days := slices.Clone(c.recent[:min(c.n, clockWindow)])
+		slices.Sort(days)
+		c.median = time.Unix(days[(len(days)-1)/2]*86400, 0).UTC() // the lower median: early on, one outlier in two dates is not "now"
+	}
+}
+
+func (c *streamClock) now() time.Time { return c.median }
 
 // A touch records that an event grew at a stream position.
 type touch struct {

@@ -343,17 +343,23 @@ func TestCandidatesBounded(t *testing.T) {
 
 func TestIdleEventsExpire(t *testing.T) {
 	unrelated := []report{fire, rates, fireLocal}
+	same := func(int) time.Time { return day(2019, 2, 28) }
 	tests := []struct {
 		name         string
 		idleArticles int
-		laterDate    time.Time // the date of the unrelated articles
+		laterDate    func(i int) time.Time // the date of the i-th unrelated article
 		wantJoin     bool
 	}{
-		{"fresh event stays a candidate", 1000, day(2019, 2, 28), true},
-		{"idle by articles", 4, day(2019, 2, 28), false},
-		// A typo'd far-future date, or a stream out of date order, must
-		// not expire every live event.
-		{"an outlier date expires nothing", 1000, day(2091, 3, 20), true},
+		{"fresh event stays a candidate", 1000, same, true},
+		{"idle by articles", 4, same, false},
+		{"idle by days", 1000, func(int) time.Time { return day(2019, 4, 30) }, false},
+		// A typo'd far-future date must not expire every live event.
+		{"an outlier date expires nothing", 1000, func(i int) time.Time {
+			if i == 0 {
+				return day(2091, 3, 20)
+			}
+			return day(2019, 2, 28)
+		}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -364,7 +370,7 @@ func TestIdleEventsExpire(t *testing.T) {
 			for i := range 8 {
 				r := unrelated[i%len(unrelated)]
 				r.id = fmt.Sprintf("%s-%d", r.id, i)
-				r.date = tt.laterDate
+				r.date = tt.laterDate(i)
 				if pl := p.Place(r.doc()); pl.Event == first.Event {
 					t.Fatalf("unrelated %s joined the Hanoi event", r.id)
 				}
