@@ -416,3 +416,29 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestAcronymsMergeWithTheirNames(t *testing.T) {
+	tests := []struct {
+		sentences []string
+		name      string
+		alias     string
+	}{
+		{[]string{"The Syrian Democratic Forces said on Monday they had withdrawn.", "An SDF spokesman denied the report."}, "Syrian Democratic Forces", "SDF"},
+		{[]string{"Inspectors of the International Atomic Energy Agency arrived in Tehran.", "The IAEA said access was limited."}, "International Atomic Energy Agency", "IAEA"},
+	}
+	for _, tt := range tests {
+		ents := Extract("", tt.sentences)
+		found := false
+		for _, e := range ents {
+			if e.Name == tt.alias {
+				t.Errorf("%s stands alone beside %s: %+v", tt.alias, tt.name, ents)
+			}
+			if e.Name == tt.name && slices.Contains(e.Aliases, tt.alias) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s not an alias of %s: %+v", tt.alias, tt.name, ents)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // score indexes a mention's type evidence.
@@ -933,7 +934,49 @@ func (x *extractor) group() []group {
 		groups[gi].addMention(m)
 	}
 	x.mergePeople(groups)
+	mergeAcronyms(groups)
 	return groups
+}
+
+// mergeAcronyms joins an acronym to the name it abbreviates in the same
+// article ("SDF" and "Syrian Democratic Forces", "IAEA" and "International
+// Atomic Energy Agency"): the initials of the name's words, skipping small
+// words, spell the acronym.
+func mergeAcronyms(groups []group) {
+	for gi := range groups {
+		g := &groups[gi]
+		if g.merged || g.multi {
+			continue
+		}
+		acr := strings.ReplaceAll(g.fullest(), ".", "")
+		if len(acr) < 2 || len(acr) > 6 || strings.ToUpper(acr) != acr || strings.ToLower(acr) == acr {
+			continue
+		}
+		for ti := range groups {
+			t := &groups[ti]
+			if ti == gi || t.merged || !t.multi || t.typ() == Person {
+				continue
+			}
+			if initials(t.fullest()) == acr {
+				t.absorb(g)
+				g.merged = true
+				break
+			}
+		}
+	}
+}
+
+// initials spells the capitals that start the words of a name, skipping
+// lower-case small words ("of", "the", "for").
+func initials(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' }) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsUpper(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // personName is a multi-word person group seen by the alias merger.
