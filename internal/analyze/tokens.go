@@ -87,7 +87,9 @@ func (c *stemCache) get(w string) (string, bool) {
 func (c *stemCache) put(w, s string) {
 	c.mu.Lock()
 	if len(c.m) < maxCachedStems {
-		c.m[strings.Clone(w)] = s
+		// Both are copied: either may be a slice of an article's text,
+		// which the cache must not keep alive.
+		c.m[strings.Clone(w)] = strings.Clone(s)
 	}
 	c.mu.Unlock()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"storyline/internal/article"
 	"storyline/internal/cluster"
 	"storyline/internal/dedupe"
+	"storyline/internal/entity"
 	"storyline/internal/storyline"
 	"storyline/internal/summarize"
 )
@@ -71,7 +73,7 @@ type Pipeline struct {
 	cfg    Config
 	placer *cluster.Placer
 	linker *storyline.Linker
-	docs   []*analyze.Document
+	docs   []member // by arrival
 	byID   map[string]int
 	placed []cluster.Placement
 	copyOf []string      // by doc index: the article it duplicates, or ""
@@ -157,12 +159,12 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	t2 := time.Now()
 	p.timings.Cluster += t2.Sub(t1)
 	i := len(p.docs)
-	p.docs = append(p.docs, trim(&d))
+	p.docs = append(p.docs, memberOf(&d))
 	p.byID[d.Article.ID] = i
 	p.placed = append(p.placed, pl)
 	p.copyOf = append(p.copyOf, "")
 	if original >= 0 {
-		p.copyOf[i] = p.docs[original].Article.ID
+		p.copyOf[i] = p.docs[original].id
 	}
 	p.events[pl.Event] = append(p.events[pl.Event], i)
 	p.dirtyEvents[pl.Event] = true
@@ -185,19 +187,40 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 // first: enough for an event's list of who and where.
 const keptEntities = 20
 
-// trim keeps of a placed document what its event's report reads: vectors,
-// shingles, noise and the raw text have done their work (the centroid and
-// the duplicate index hold what they need), and only the opening sentences
-// compete for summaries. It keeps memory per live article small.
-func trim(d *analyze.Document) *analyze.Document {
-	a := d.Article
-	a.Text = ""
-	return &analyze.Document{
-		Article: a, Headline: d.Headline,
-		Sentences: slices.Clone(d.Sentences[:min(len(d.Sentences), summarize.LeadWindow)]),
-		Entities:  slices.Clone(d.Entities[:min(len(d.Entities), keptEntities)]),
-		Date:      d.Date, DateSource: d.DateSource, EventDay: d.EventDay, EventDayConf: d.EventDayConf,
+// A member is what the pipeline keeps of a placed document: what its
+// event's report reads. Vectors, shingles, noise and the raw text have done
+// their work by then (the centroid and the duplicate index hold what they
+// need), and only the opening sentences compete for summaries. Strings are
+// copied, so that a kept sentence does not pin the whole article text.
+type member struct {
+	id, headline, url, source string
+	date                      time.Time
+	dateSource                analyze.DateSource
+	eventDay                  time.Time
+	sentences                 []string        // nil once the event is retired
+	entities                  []entity.Entity // nil once the event is retired
+}
+
+func memberOf(d *analyze.Document) member {
+	m := member{
+		id: d.Article.ID, headline: strings.Clone(d.Headline), url: d.Article.URL, source: d.Article.Source,
+		date: d.Date, dateSource: d.DateSource, eventDay: d.EventDay,
+		sentences: make([]string, min(len(d.Sentences), summarize.LeadWindow)),
+		entities:  make([]entity.Entity, min(len(d.Entities), keptEntities)),
 	}
+	for i := range m.sentences {
+		m.sentences[i] = strings.Clone(d.Sentences[i])
+	}
+	for i := range m.entities {
+		e := d.Entities[i]
+		e.Name, e.Key = strings.Clone(e.Name), strings.Clone(e.Key)
+		e.Aliases = slices.Clone(e.Aliases)
+		for j := range e.Aliases {
+			e.Aliases[j] = strings.Clone(e.Aliases[j])
+		}
+		m.entities[i] = e
+	}
+	return m
 }
 
 // original returns the index of the article d copies, or -1.

@@ -115,19 +115,9 @@ func (p *Pipeline) retire(id int) {
 	e := p.Event(id, Options{})
 	p.frozen[id] = frozenEvent{title: e.Title, summary: e.Summary, entities: e.Entities[:min(len(e.Entities), maxFrozenEntities)]}
 	for _, i := range p.events[id] {
-		p.docs[i] = slim(p.docs[i])
+		p.docs[i].sentences, p.docs[i].entities = nil, nil
 	}
 	p.linker.Retire(id)
-}
-
-// slim keeps what lists an article and dates its event.
-func slim(d *analyze.Document) *analyze.Document {
-	a := d.Article
-	a.Text = ""
-	return &analyze.Document{
-		Article: a, Headline: d.Headline, Date: d.Date, DateSource: d.DateSource,
-		EventDay: d.EventDay, EventDayConf: d.EventDayConf,
-	}
 }
 
 // Event reports one event.
@@ -138,10 +128,10 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 	var ents [][]entity.Entity
 	outlets := map[string]bool{}
 	for _, i := range p.events[id] {
-		d := p.docs[i]
+		d := &p.docs[i]
 		a := report.Article{
-			ID: d.Article.ID, Title: d.Headline, Date: day(d.Date), DateSource: string(d.DateSource),
-			URL: d.Article.URL, Source: d.Article.Source, Event: e.ID,
+			ID: d.id, Title: d.headline, Date: day(d.date), DateSource: string(d.dateSource),
+			URL: d.url, Source: d.source, Event: e.ID,
 		}
 		a.DuplicateOf = p.copyOf[i]
 		if opt.Explain && a.DuplicateOf == "" {
@@ -150,11 +140,11 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 		if !opt.Brief {
 			e.Articles = append(e.Articles, a)
 		}
-		srcs = append(srcs, summarize.Source{Article: d.Article.ID, Headline: d.Headline, Sentences: d.Sentences})
-		ents = append(ents, d.Entities)
-		if d.Article.Source != "" && !outlets[d.Article.Source] {
-			outlets[d.Article.Source] = true
-			e.Sources = append(e.Sources, d.Article.Source)
+		srcs = append(srcs, summarize.Source{Article: d.id, Headline: d.headline, Sentences: d.sentences})
+		ents = append(ents, d.entities)
+		if d.source != "" && !outlets[d.source] {
+			outlets[d.source] = true
+			e.Sources = append(e.Sources, d.source)
 		}
 	}
 	if dd, share, ok := ce.Day(); ok {
@@ -184,8 +174,8 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 // article came with and reports on, "inferred" when text had to tell it.
 func (p *Pipeline) dateSource(event int, dd time.Time) string {
 	for _, i := range p.events[event] {
-		d := p.docs[i]
-		if d.DateSource == analyze.DateGiven && d.Date.Equal(dd) && (d.EventDay.IsZero() || d.EventDay.Equal(dd)) {
+		d := &p.docs[i]
+		if d.dateSource == analyze.DateGiven && d.date.Equal(dd) && (d.eventDay.IsZero() || d.eventDay.Equal(dd)) {
 			return string(analyze.DateGiven)
 		}
 	}
