@@ -84,9 +84,10 @@ type Pipeline struct {
 	dirtyEvents     map[int]bool
 	dirtyStorylines map[int]bool
 
-	// frozen holds what retired events show: their documents are slimmed
-	// to what lists an article, so a long stream keeps bounded memory.
-	frozen  map[int]frozenEvent
+	// cards hold the text-derived part of event reports (see card); for a
+	// retired event, whose members keep only what lists an article, the
+	// card is all that is left.
+	cards   map[int]card
 	timings Timings
 }
 
@@ -115,7 +116,7 @@ func New(cfg Config) *Pipeline {
 		}),
 		dirtyEvents:     map[int]bool{},
 		dirtyStorylines: map[int]bool{},
-		frozen:          map[int]frozenEvent{},
+		cards:           map[int]card{},
 	}
 }
 

@@ -23,7 +23,7 @@ type Options struct {
 	Explain bool
 	// Brief leaves out events' articles and summaries, for the storylines
 	// a store rewrites: it keeps their events' ids, titles, dates and
-	// entities, and costs no summarising.
+	// entities.
 	Brief bool
 }
 
@@ -98,22 +98,32 @@ func (p *Pipeline) DiscardChanges() {
 	clear(p.dirtyStorylines)
 }
 
-// A frozenEvent is what a retired event keeps of its report: the parts that
-// need the articles' full text.
-type frozenEvent struct {
+// A card is the part of an event's report that needs its articles' text:
+// kept for every event whose report was built since it last changed, so
+// that it is not built again (storylines list their events on every
+// change), and all that a retired event keeps.
+type card struct {
 	title    string
 	summary  []report.Sentence
 	entities []report.Entity
 }
 
-// maxFrozenEntities bounds the entities a retired event keeps.
-const maxFrozenEntities = 12
+// maxEventEntities bounds the entities an event report lists, most salient
+// first: past that, names are noise, and cards are kept for every event.
+const maxEventEntities = 15
+
+// summarySources bounds the articles an event's title and summary are
+// drawn from: the first and the latest ones, half each. A large event
+// would otherwise be summarised anew from hundreds of articles whenever it
+// grows, and its opening reports and latest news are what a reader wants.
+const summarySources = 24
 
 // retire freezes an event that will not grow again and slims its documents
 // to what an article listing needs.
 func (p *Pipeline) retire(id int) {
-	e := p.Event(id, Options{})
-	p.frozen[id] = frozenEvent{title: e.Title, summary: e.Summary, entities: e.Entities[:min(len(e.Entities), maxFrozenEntities)]}
+	if _, ok := p.cards[id]; !ok || p.dirtyEvents[id] {
+		p.Event(id, Options{}) // makes its card
+	}
 	for _, i := range p.events[id] {
 		p.docs[i].sentences, p.docs[i].entities = nil, nil
 	}
@@ -152,20 +162,25 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 		e.DateConfidence = share
 		e.DateSource = p.dateSource(id, dd)
 	}
-	if f, ok := p.frozen[id]; ok {
-		e.Title, e.Entities = f.title, f.entities
-		if !opt.Brief {
-			e.Summary = f.summary
+	if c, ok := p.cards[id]; ok && !p.dirtyEvents[id] {
+		e.Title, e.Entities, e.Summary = c.title, c.entities, c.summary
+		if opt.Brief {
+			e.Summary = nil
 		}
 		return e
 	}
+	if len(srcs) > summarySources {
+		srcs = append(srcs[:summarySources/2], srcs[len(srcs)-summarySources/2:]...)
+	}
 	e.Title = summarize.Title(srcs)
 	e.Entities = entitiesOf(ents)
-	if opt.Brief {
-		return e
-	}
+	e.Entities = e.Entities[:min(len(e.Entities), maxEventEntities)]
 	for _, s := range summarize.Summary(srcs, p.cfg.SummarySentences) {
 		e.Summary = append(e.Summary, report.Sentence{Text: s.Text, Article: s.Article})
+	}
+	p.cards[id] = card{title: e.Title, summary: e.Summary, entities: e.Entities}
+	if opt.Brief {
+		e.Summary = nil
 	}
 	return e
 }
