@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"storyline/internal/analyze"
 	"storyline/internal/article"
 	"storyline/internal/eval"
 	"storyline/internal/ingest"
@@ -89,46 +90,32 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 
 	res := Result{Articles: cfg.Articles, Window: min(100000, max(cfg.Articles/10, 1)), Stages: map[string]float64{}}
-	var generate, parse time.Duration
 	gold := make([]string, 0, cfg.Articles)
 	pred := make([]string, 0, cfg.Articles)
 	var mem runtime.MemStats
-	var line []byte
-	var buf bytes.Buffer
-	batch := make([]article.Article, 0, cfg.Batch)
-	done := 0
-	var firstDone time.Duration
-	lastStart := time.Time{}
 	start := time.Now()
-	flush := func() error {
-		t0 := time.Now()
-		// The stream crosses the parser as JSONL, the way articles arrive.
-		buf.Reset()
-		for i := range batch {
-			line = synth.AppendJSONL(line[:0], &batch[i])
-			buf.Write(line)
-		}
-		t1 := time.Now()
-		arts, problems := article.ParseJSONLines("bench", buf.Bytes())
-		t2 := time.Now()
-		generate += t1.Sub(t0)
-		parse += t2.Sub(t1)
-		if len(problems) > 0 {
-			return fmt.Errorf("bench: generated input did not parse: %v", problems[0])
-		}
-		landings, err := in.Add(ctx, arts)
+	var firstDone time.Duration
+	var lastStart time.Time
+	done := 0
+
+	// Batches are generated, parsed and analysed one ahead of placement,
+	// as a deployment would overlap them: analysis runs on all cores,
+	// placement is one ordered step.
+	prod := produce(ctx, cfg)
+	for b := range prod.batches {
+		landings, err := in.AddAnalyzed(ctx, b.arts, b.docs)
 		if err != nil {
-			return err
+			prod.stop()
+			return res, err
 		}
 		for i, l := range landings {
-			gold = append(gold, arts[i].Gold.Event)
+			gold = append(gold, b.arts[i].Gold.Event)
 			pred = append(pred, l.Event)
 			if l.DuplicateOf != "" {
 				res.Duplicates++
 			}
 		}
-		done += len(batch)
-		batch = batch[:0]
+		done += len(b.arts)
 		if done <= res.Window {
 			firstDone = time.Since(start)
 		}
@@ -140,24 +127,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if cfg.Progress != nil {
 			cfg.Progress(done)
 		}
-		return ctx.Err()
 	}
-	t := time.Now()
-	for a := range synth.Stream(synth.DefaultConfig(cfg.Articles, cfg.Seed)) {
-		batch = append(batch, a)
-		if len(batch) == cfg.Batch {
-			generate += time.Since(t)
-			if err := flush(); err != nil {
-				return res, err
-			}
-			t = time.Now()
-		}
-	}
-	generate += time.Since(t)
-	if len(batch) > 0 {
-		if err := flush(); err != nil {
-			return res, err
-		}
+	if err := prod.err(); err != nil {
+		return res, err
 	}
 	elapsed := time.Since(start)
 	res.Seconds = elapsed.Seconds()
@@ -168,9 +140,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 
 	tm := in.Timings()
-	res.Stages["generate"] = generate.Seconds()
-	res.Stages["parse"] = parse.Seconds()
-	res.Stages["analyze"] = tm.Analyze.Seconds()
+	res.Stages["generate"] = prod.generate.Seconds()
+	res.Stages["parse"] = prod.parse.Seconds()
+	res.Stages["analyze"] = prod.analyze.Seconds()
 	res.Stages["dedupe"] = tm.Placement.Dedupe.Seconds()
 	res.Stages["cluster"] = tm.Placement.Cluster.Seconds()
 	res.Stages["link"] = tm.Placement.Link.Seconds()
@@ -190,6 +162,80 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	res.Events, res.GoldEvents = scores.PredClusters, scores.GoldClusters
 	res.PairwiseF1, res.BCubedF1 = scores.Pairwise.F1, scores.BCubed.F1
 	return res, nil
+}
+
+// A batch is generated articles, parsed back and analysed.
+type batch struct {
+	arts []article.Article
+	docs []analyze.Document
+}
+
+// producer makes batches in the background; its timings are valid once
+// batches is closed.
+type producer struct {
+	batches                  chan batch
+	generate, parse, analyze time.Duration
+	cancel                   context.CancelFunc
+	fail                     error
+}
+
+func (p *producer) stop() {
+	p.cancel()
+	for range p.batches {
+	}
+}
+
+func (p *producer) err() error { return p.fail }
+
+func produce(ctx context.Context, cfg Config) *producer {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &producer{batches: make(chan batch, 1), cancel: cancel}
+	go func() {
+		defer close(p.batches)
+		var line []byte
+		var buf bytes.Buffer
+		arts := make([]article.Article, 0, cfg.Batch)
+		t := time.Now()
+		flush := func() bool {
+			buf.Reset()
+			for i := range arts {
+				line = synth.AppendJSONL(line[:0], &arts[i])
+				buf.Write(line)
+			}
+			t1 := time.Now()
+			p.generate += t1.Sub(t)
+			// The stream crosses the parser as JSONL, the way articles
+			// arrive.
+			parsed, problems := article.ParseJSONLines("bench", buf.Bytes())
+			t2 := time.Now()
+			p.parse += t2.Sub(t1)
+			if len(problems) > 0 {
+				p.fail = fmt.Errorf("bench: generated input did not parse: %v", problems[0])
+				return false
+			}
+			docs := pipeline.AnalyzeAll(parsed)
+			p.analyze += time.Since(t2)
+			select {
+			case p.batches <- batch{parsed, docs}:
+			case <-ctx.Done():
+				p.fail = ctx.Err()
+				return false
+			}
+			arts = arts[:0]
+			t = time.Now()
+			return true
+		}
+		for a := range synth.Stream(synth.DefaultConfig(cfg.Articles, cfg.Seed)) {
+			arts = append(arts, a)
+			if len(arts) == cfg.Batch && !flush() {
+				return
+			}
+		}
+		if len(arts) > 0 {
+			flush()
+		}
+	}()
+	return p
 }
 
 // peakRSS reads the process's peak resident set size from Linux's

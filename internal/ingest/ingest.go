@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"storyline/internal/analyze"
 	"storyline/internal/article"
 	"storyline/internal/pipeline"
 	"storyline/internal/report"
@@ -121,9 +122,19 @@ func Original(a store.Article) article.Article {
 func (in *Ingester) Add(ctx context.Context, arts []article.Article) ([]Landing, error) {
 	start := time.Now()
 	docs := pipeline.AnalyzeAll(arts)
+	elapsed := time.Since(start)
+	in.mu.Lock()
+	in.timings.Analyze += elapsed
+	in.mu.Unlock()
+	return in.AddAnalyzed(ctx, arts, docs)
+}
+
+// AddAnalyzed is Add for articles already analysed (docs[i] is the analysis
+// of arts[i]), so that callers can analyse the next batch while this one is
+// placed: analysis needs no shared state, placement is one ordered step.
+func (in *Ingester) AddAnalyzed(ctx context.Context, arts []article.Article, docs []analyze.Document) ([]Landing, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	in.timings.Analyze += time.Since(start)
 	landings := make([]Landing, len(arts))
 	fresh := map[string]article.Article{}
 	for i, d := range docs {

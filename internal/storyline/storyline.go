@@ -33,6 +33,10 @@ type Profile struct {
 	Event    int
 	Entities map[string]float64
 	Terms    map[uint64]float64
+
+	// The keys in order, for reproducible sums; set by Update.
+	entityKeys []string
+	termKeys   []uint64
 }
 
 // A Storyline is a set of events.
@@ -102,6 +106,7 @@ type Link struct {
 // storyline with others stays there (storylines do not flicker as events
 // grow); an event alone in its storyline may move to a better one.
 func (l *Linker) Update(p Profile) Link {
+	p.entityKeys, p.termKeys = slices.Sorted(maps.Keys(p.Entities)), slices.Sorted(maps.Keys(p.Terms))
 	own := -1
 	if sid, ok := l.of[p.Event]; ok {
 		s := l.storylines[sid]
@@ -169,12 +174,12 @@ func (l *Linker) remove(s *Storyline, event int) {
 
 func (l *Linker) candidates(p Profile) []int {
 	hits := map[int]float64{}
-	for _, k := range slices.Sorted(maps.Keys(p.Entities)) {
+	for _, k := range p.entityKeys {
 		for _, sid := range l.byEntity[k] {
 			hits[sid] += p.Entities[k]
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(p.Terms)) {
+	for _, k := range p.termKeys {
 		for _, sid := range l.byTerm[k] {
 			hits[sid] += p.Terms[k] / 2
 		}
@@ -198,7 +203,7 @@ func (l *Linker) candidates(p Profile) []int {
 }
 
 func (l *Linker) similarity(p Profile, s *Storyline) float64 {
-	return l.cfg.EntityWeight*cosine(p.Entities, s.entities, math.Sqrt(s.entityNorm2)) + l.cfg.TermWeight*cosine(p.Terms, s.terms, math.Sqrt(s.termNorm2))
+	return l.cfg.EntityWeight*cosine(p.entityKeys, p.Entities, s.entities, math.Sqrt(s.entityNorm2)) + l.cfg.TermWeight*cosine(p.termKeys, p.Terms, s.terms, math.Sqrt(s.termNorm2))
 }
 
 // addScaled adds f times src to dst and returns the change in dst's squared
@@ -228,12 +233,12 @@ func (s *Storyline) add(p Profile, f float64) {
 // cosine compares a profile with a storyline's map of known norm, summing
 // in key order: Go's map order is random, and float sums in a different
 // order differ in their last bits, which could flip a decision.
-func cosine[K cmp.Ordered](a, b map[K]float64, bNorm float64) float64 {
+func cosine[K cmp.Ordered](keys []K, a, b map[K]float64, bNorm float64) float64 {
 	if len(a) == 0 || bNorm == 0 {
 		return 0
 	}
 	var dot, na float64
-	for _, k := range slices.Sorted(maps.Keys(a)) {
+	for _, k := range keys {
 		w := a[k]
 		na += w * w
 		dot += w * b[k]
