@@ -67,6 +67,7 @@ const replayPage = 2000
 // rebuilt state is the one that produced the stored events, and articles
 // added now land as if everything had been ingested in one run.
 func Open(ctx context.Context, st store.Store, cfg pipeline.Config) (*Ingester, error) {
+	cfg.Lean = true // the store keeps every report in full
 	in := &Ingester{st: st, cfg: cfg}
 	if err := in.replay(ctx); err != nil {
 		return nil, err

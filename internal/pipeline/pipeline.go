@@ -34,6 +34,10 @@ type Config struct {
 	DuplicateThreshold float64 `json:"duplicate_threshold"`
 	// DuplicateWindow is how many recent articles are searched for copies.
 	DuplicateWindow int `json:"duplicate_window"`
+	// Lean drops from memory what a store already holds: a retired event
+	// keeps only its title and main names (for its storyline's report), not
+	// its summary. Reports of retired events then lack summaries.
+	Lean bool `json:"-"`
 }
 
 // DefaultConfig returns the shipped defaults.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"storyline/internal/article"
+	"storyline/internal/synth"
 )
 
 // TestSeeds runs the whole pipeline over the seed articles: three outlets on
@@ -97,5 +98,39 @@ func TestDuplicatesAndChanges(t *testing.T) {
 	}
 	if e, s, r := p.Changes(); len(e)+len(s)+len(r) != 0 {
 		t.Errorf("second Changes without new articles: %d %d %d", len(e), len(s), len(r))
+	}
+}
+
+// TestRetiredEventsKeepTheirReport checks that an event retired from the
+// live window still reports its title, summary, entities and articles, and
+// that a Lean pipeline keeps only title and main names.
+func TestRetiredEventsKeepTheirReport(t *testing.T) {
+	var arts []article.Article
+	for a := range synth.Stream(synth.DefaultConfig(400, 3)) {
+		arts = append(arts, a)
+	}
+	docs := AnalyzeAll(arts)
+	for _, lean := range []bool{false, true} {
+		cfg := DefaultConfig()
+		cfg.Cluster.IdleArticles = 50
+		cfg.Lean = lean
+		p := New(cfg)
+		first := p.Add(docs[0]).Placement.Event
+		for _, d := range docs[1:] {
+			p.Add(d)
+		}
+		if p.placer.Event(first).Hot() {
+			t.Fatalf("event %d still live after 400 articles with idle_articles 50", first)
+		}
+		after := p.Event(first, Options{})
+		if after.Title == "" || len(after.Articles) != len(p.events[first]) || after.Articles[0].ID != arts[0].ID {
+			t.Errorf("lean=%v: retired report %q with %d articles, want a title and its %d articles", lean, after.Title, len(after.Articles), len(p.events[first]))
+		}
+		if lean != (len(after.Summary) == 0) {
+			t.Errorf("lean=%v: retired event has %d summary sentences", lean, len(after.Summary))
+		}
+		if len(after.Entities) == 0 || (lean && len(after.Entities) > leanEntities) {
+			t.Errorf("lean=%v: retired event has %d entities", lean, len(after.Entities))
+		}
 	}
 }

@@ -112,6 +112,10 @@ type card struct {
 // first: past that, names are noise, and cards are kept for every event.
 const maxEventEntities = 15
 
+// leanEntities is how many names a retired event keeps in a Lean pipeline:
+// enough for its storyline's list of main actors.
+const leanEntities = 5
+
 // summarySources bounds the articles an event's title and summary are
 // drawn from: the first and the latest ones, half each. A large event
 // would otherwise be summarised anew from hundreds of articles whenever it
@@ -123,6 +127,10 @@ const summarySources = 24
 func (p *Pipeline) retire(id int) {
 	if _, ok := p.cards[id]; !ok || p.dirtyEvents[id] {
 		p.Event(id, Options{}) // makes its card
+	}
+	if p.cfg.Lean {
+		c := p.cards[id]
+		p.cards[id] = card{title: c.title, entities: c.entities[:min(len(c.entities), leanEntities)]}
 	}
 	for _, i := range p.events[id] {
 		p.docs[i].sentences, p.docs[i].entities = nil, nil
@@ -162,7 +170,8 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 		e.DateConfidence = share
 		e.DateSource = p.dateSource(id, dd)
 	}
-	if c, ok := p.cards[id]; ok && !p.dirtyEvents[id] {
+	// A retired event's card is final; its members no longer hold text.
+	if c, ok := p.cards[id]; ok && (!p.dirtyEvents[id] || !ce.Hot()) {
 		e.Title, e.Entities, e.Summary = c.title, c.entities, c.summary
 		if opt.Brief {
 			e.Summary = nil
