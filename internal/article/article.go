@@ -14,6 +14,8 @@ type Article struct {
 	Text   string
 	URL    string
 	Source string
+	// Author is the byline's name(s), when the input gives one.
+	Author string
 	Lang   string
 	// Date is the publication date given with the article (UTC midnight);
 	// the zero Time when the input did not give one.

@@ -150,6 +150,7 @@ func feedItem(feed *gofeed.Feed, it *gofeed.Item, now time.Time) (Article, []*Pr
 		Title:  title,
 		Text:   text,
 		URL:    absoluteURL(it.Link),
+		Author: cleanLine(authors(it)),
 		Source: cleanLine(htmlToText(feed.Title)),
 		Lang:   langCode(feed.Language),
 	}
@@ -165,6 +166,17 @@ func feedItem(feed *gofeed.Feed, it *gofeed.Item, now time.Time) (Article, []*Pr
 // itemDate is the item's publication day, or its last update when it gives
 // no publication date (Atom requires only <updated>). gofeed reads the usual
 // layouts; ParseDate is the fallback for what it cannot.
+// authors joins an item's author names.
+func authors(it *gofeed.Item) string {
+	var names []string
+	for _, p := range it.Authors {
+		if p != nil && strings.TrimSpace(p.Name) != "" {
+			names = append(names, strings.TrimSpace(p.Name))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 func itemDate(it *gofeed.Item, now time.Time) (time.Time, *Problem) {
 	parsed, raw := it.PublishedParsed, strings.TrimSpace(it.Published)
 	if parsed == nil && raw == "" {

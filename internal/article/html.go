@@ -124,8 +124,10 @@ func extractHTML(src string, now time.Time) (Article, []*Problem, error) {
 		Text:   strings.Join(paras, paragraphSep),
 		URL:    absoluteURL(meta.URL),
 		Source: cleanLine(meta.Sitename),
+		Author: cleanLine(meta.Author),
 		Lang:   langCode(meta.Language),
 	}
+	a.Author, _ = validText(a.Author)
 	a.Title, _ = validText(a.Title)
 	a.Text, _ = validText(a.Text)
 	a.Source, _ = validText(a.Source)

@@ -39,6 +39,7 @@ func TestParseHTMLPage(t *testing.T) {
 		{"ID", a.ID, "page"},
 		{"Title", a.Title, "Ceasefire talks resume in Geneva as aid convoys wait"},
 		{"Source", a.Source, "The Northern Ledger"},
+		{"Author", a.Author, "Miriam Okafor"},
 		{"URL", a.URL, "https://northernledger.example/world/2021/03/14/ceasefire-talks-geneva"},
 		{"Lang", a.Lang, "en"},
 		{"Date", a.Date.Format(time.DateOnly), "2021-03-14"},

@@ -19,6 +19,7 @@ type record struct {
 	Date       string `json:"date"`
 	URL        string `json:"url"`
 	Source     string `json:"source"`
+	Author     string `json:"author"`
 	Lang       string `json:"lang"`
 	Event      string `json:"event"`
 	Topic      string `json:"topic"`
@@ -121,6 +122,7 @@ func decodeRecord(raw []byte) (Article, []*Problem, error) {
 		Text:   clean("text", r.Text),
 		URL:    clean("url", r.URL),
 		Source: clean("source", r.Source),
+		Author: clean("author", r.Author),
 		Lang:   clean("lang", r.Lang),
 		Gold:   Gold{Event: r.Event, Topic: r.Topic, Storyline: r.Storyline, Collection: r.Collection},
 	}

@@ -109,7 +109,7 @@ func (in *Ingester) replay(ctx context.Context) error {
 // Original turns a stored article back into the article that was ingested.
 func Original(a store.Article) article.Article {
 	art := article.Article{
-		ID: a.ID, Title: a.Raw.Title, Text: a.Text, URL: a.URL, Source: a.Source, Lang: a.Lang, Origin: a.Origin,
+		ID: a.ID, Title: a.Raw.Title, Text: a.Text, URL: a.URL, Source: a.Source, Author: a.Author, Lang: a.Lang, Origin: a.Origin,
 	}
 	if a.Raw.Date != "" {
 		art.Date, _ = time.Parse(time.DateOnly, a.Raw.Date)

@@ -198,17 +198,17 @@ const keptEntities = 20
 // need), and only the opening sentences compete for summaries. Strings are
 // copied, so that a kept sentence does not pin the whole article text.
 type member struct {
-	id, headline, url, source string
-	date                      time.Time
-	dateSource                analyze.DateSource
-	eventDay                  time.Time
-	sentences                 []string        // nil once the event is retired
-	entities                  []entity.Entity // nil once the event is retired
+	id, headline, url, source, author string
+	date                              time.Time
+	dateSource                        analyze.DateSource
+	eventDay                          time.Time
+	sentences                         []string        // nil once the event is retired
+	entities                          []entity.Entity // nil once the event is retired
 }
 
 func memberOf(d *analyze.Document) member {
 	m := member{
-		id: d.Article.ID, headline: strings.Clone(d.Headline), url: d.Article.URL, source: d.Article.Source,
+		id: d.Article.ID, headline: strings.Clone(d.Headline), url: d.Article.URL, source: d.Article.Source, author: d.Article.Author,
 		date: d.Date, dateSource: d.DateSource, eventDay: d.EventDay,
 		sentences: make([]string, min(len(d.Sentences), summarize.LeadWindow)),
 		entities:  make([]entity.Entity, min(len(d.Entities), keptEntities)),

@@ -149,7 +149,7 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 		d := &p.docs[i]
 		a := report.Article{
 			ID: d.id, Title: d.headline, Date: day(d.date), DateSource: string(d.dateSource),
-			URL: d.url, Source: d.source, Event: e.ID,
+			URL: d.url, Source: d.source, Author: d.author, Event: e.ID,
 		}
 		a.DuplicateOf = p.copyOf[i]
 		if opt.Explain && a.DuplicateOf == "" {

@@ -67,6 +67,7 @@ type Article struct {
 	DateSource  string   `json:"date_source"`
 	URL         string   `json:"url,omitempty"`
 	Source      string   `json:"source,omitempty"`
+	Author      string   `json:"author,omitempty"`
 	Event       string   `json:"event,omitempty"`
 	DuplicateOf string   `json:"duplicate_of,omitempty"`
 	Explain     *Explain `json:"explain,omitempty"`

@@ -148,16 +148,16 @@ func (w *writer) articles(ctx context.Context, arts []Article) error {
 		w.seq++
 		err := w.exec(ctx, `
 			INSERT INTO articles (id, seq, event_id, storyline, title, date, date_source, url, source,
-				duplicate_of, explain, body, lang, origin, added, raw_title, raw_date, search)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				duplicate_of, explain, body, lang, origin, added, raw_title, raw_date, search, author)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id, storyline = excluded.storyline,
 				title = excluded.title, date = excluded.date, date_source = excluded.date_source,
 				url = excluded.url, source = excluded.source, duplicate_of = excluded.duplicate_of,
 				explain = excluded.explain, body = excluded.body, lang = excluded.lang,
 				origin = excluded.origin, raw_title = excluded.raw_title, raw_date = excluded.raw_date,
-				search = excluded.search`,
+				search = excluded.search, author = excluded.author`,
 			a.ID, w.seq, a.Event, a.Storyline, a.Title, a.Date, a.DateSource, a.URL, a.Source,
-			a.DuplicateOf, explain, a.Text, a.Lang, a.Origin, added.UnixNano(), a.Raw.Title, a.Raw.Date, searchText(a.Title))
+			a.DuplicateOf, explain, a.Text, a.Lang, a.Origin, added.UnixNano(), a.Raw.Title, a.Raw.Date, searchText(a.Title), a.Author)
 		if err != nil {
 			return fmt.Errorf("store: commit article %s: %w", a.ID, err)
 		}

@@ -201,6 +201,8 @@ var migrations = []string{
 		entities TEXT NOT NULL, -- JSON
 		updated BIGINT NOT NULL -- meta.seq of the commit that last wrote it
 	);`,
+	// 2: bylines.
+	`ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT ''`,
 }
 
 // migrate applies the migrations the database lacks, all in one

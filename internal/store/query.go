@@ -45,7 +45,7 @@ func (s *db) HasArticle(ctx context.Context, id string) (bool, error) {
 }
 
 // reportColumns are the columns of a report.Article, for scanReport.
-const reportColumns = `a.id, a.title, a.date, a.date_source, a.url, a.source, a.event_id, a.duplicate_of, a.explain`
+const reportColumns = `a.id, a.title, a.date, a.date_source, a.url, a.source, a.event_id, a.duplicate_of, a.explain, a.author`
 
 // articleColumns are what scanArticle reads. An article's storyline is its
 // event's, which storyline merges change without the article being
@@ -60,7 +60,7 @@ type scanner interface{ Scan(...any) error }
 // more.
 func scanReport(row scanner, a *report.Article, more ...any) error {
 	var date, explain sql.NullString
-	dest := []any{&a.ID, &a.Title, &date, &a.DateSource, &a.URL, &a.Source, &a.Event, &a.DuplicateOf, &explain}
+	dest := []any{&a.ID, &a.Title, &date, &a.DateSource, &a.URL, &a.Source, &a.Event, &a.DuplicateOf, &explain, &a.Author}
 	if err := row.Scan(append(dest, more...)...); err != nil {
 		return err
 	}

@@ -266,7 +266,7 @@ func testRoundTrip(t *testing.T, s Store) {
 	a := Article{
 		Article: report.Article{
 			ID: "a1", Title: "Flood hits Zürich", Date: day("2024-03-04"), DateSource: "given",
-			URL: "https://example.com/a1", Source: "example.com", Event: "e1", DuplicateOf: "a0",
+			URL: "https://example.com/a1", Source: "example.com", Author: "Anna Zweifel", Event: "e1", DuplicateOf: "a0",
 			Explain: &report.Explain{NewEvent: true, Candidates: 3, BestCandidate: "e7", Body: 0.5, Lead: 0.25,
 				Entities: 0.125, DaysApart: 2, TimeFactor: 0.9, Similarity: 0.42, Threshold: 0.3},
 		},
