@@ -273,6 +273,7 @@ func showCommand() *cobra.Command {
 
 func timelineCommand() *cobra.Command {
 	var asJSON bool
+	var dates int
 	cmd := &cobra.Command{
 		Use:   "timeline STORYLINE_ID",
 		Short: "Print a stored storyline's timeline: one line per dated event, in order",
@@ -280,6 +281,7 @@ func timelineCommand() *cobra.Command {
 	}
 	db := dbFlag(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().IntVar(&dates, "dates", 0, "show only the N most salient dates (0: every dated event)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		st, err := openStore(cmd.Context(), *db)
 		if err != nil {
@@ -292,6 +294,7 @@ func timelineCommand() *cobra.Command {
 		} else if err != nil {
 			return err
 		}
+		s.Timeline = pipeline.TopEntries(s.Timeline, dates)
 		w := cmd.OutOrStdout()
 		if asJSON {
 			return writeJSON(w, map[string]any{"id": s.ID, "title": s.Title, "timeline": s.Timeline})
@@ -300,8 +303,8 @@ func timelineCommand() *cobra.Command {
 		for _, t := range s.Timeline {
 			fmt.Fprintf(w, "  %s  %-8s %s\n", t.Date, t.Event, t.Title)
 		}
-		if undated := len(s.Events) - len(s.Timeline); undated > 0 {
-			fmt.Fprintf(w, "  (%d undated events: storyline show %s)\n", undated, s.ID)
+		if left := len(s.Events) - len(s.Timeline); left > 0 {
+			fmt.Fprintf(w, "  (%d more events, undated or less salient: storyline show %s)\n", left, s.ID)
 		}
 		return nil
 	}

@@ -5,6 +5,7 @@
 package analyze
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,10 @@ type Document struct {
 	// and dates allow it; zero otherwise.
 	EventDay     time.Time
 	EventDayConf float64
+	// Days are the distinct days the prose mentions ("on 12 January",
+	// "Tuesday" resolved against Date): a date that many articles recall is
+	// a key date of its story.
+	Days []time.Time
 }
 
 // Removed is a paragraph taken out of the prose.
@@ -106,6 +111,11 @@ func (d *Document) dates(prose string) {
 	}
 	if day, conf, ok := timex.EventDay(prose, d.Date); ok {
 		d.EventDay, d.EventDayConf = day, conf
+	}
+	for _, m := range timex.Extract(prose, d.Date) {
+		if m.Granularity == timex.Day && !m.Date.IsZero() && m.Confidence >= 0.5 && !slices.ContainsFunc(d.Days, m.Date.Equal) {
+			d.Days = append(d.Days, m.Date)
+		}
 	}
 }
 

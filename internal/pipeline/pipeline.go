@@ -91,7 +91,10 @@ type Pipeline struct {
 	// cards hold the text-derived part of event reports (see card); for a
 	// retired event, whose members keep only what lists an article, the
 	// card is all that is left.
-	cards   map[int]card
+	cards map[int]card
+	// days counts, per event, the days its articles mention (Unix days):
+	// evidence of which dates of a storyline are key.
+	days    map[int]map[int64]int
 	timings Timings
 }
 
@@ -121,6 +124,7 @@ func New(cfg Config) *Pipeline {
 		dirtyEvents:     map[int]bool{},
 		dirtyStorylines: map[int]bool{},
 		cards:           map[int]card{},
+		days:            map[int]map[int64]int{},
 	}
 }
 
@@ -172,6 +176,12 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 		p.copyOf[i] = p.docs[original].id
 	}
 	p.events[pl.Event] = append(p.events[pl.Event], i)
+	for _, day := range d.Days {
+		if p.days[pl.Event] == nil {
+			p.days[pl.Event] = map[int64]int{}
+		}
+		p.days[pl.Event][day.Unix()/86400]++
+	}
 	p.dirtyEvents[pl.Event] = true
 	before, had := p.linker.Of(pl.Event)
 	link := p.linker.Update(p.profile(pl.Event))

@@ -62,7 +62,7 @@ func (p *Pipeline) storyline(s *storyline.Storyline, opt Options) report.Storyli
 	sortEvents(rs.Events)
 	rs.Entities = mergeEntities(rs.Events)
 	rs.Title = StorylineTitle(rs)
-	rs.Timeline = Timeline(rs.Events)
+	rs.Timeline = p.timeline(s.Events, rs.Events)
 	return rs
 }
 
@@ -358,17 +358,6 @@ func surname(name string) string {
 		return name
 	}
 	return f[len(f)-1]
-}
-
-// Timeline lists a storyline's dated events in order.
-func Timeline(events []report.Event) []report.TimelineEntry {
-	out := []report.TimelineEntry{}
-	for _, e := range events {
-		if e.Date != nil {
-			out = append(out, report.TimelineEntry{Date: *e.Date, Event: e.ID, Title: e.Title})
-		}
-	}
-	return out
 }
 
 // sortEvents orders dated events by date, undated ones after them, each

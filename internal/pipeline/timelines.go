@@ -1,13 +1,13 @@
 package pipeline
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"time"
 
 	"storyline/internal/analyze"
 	"storyline/internal/eval"
+	"storyline/internal/report"
 )
 
 // TimelineShape is what a timeline is asked to look like: how many dates,
@@ -18,66 +18,37 @@ type TimelineShape struct {
 }
 
 // PredictTimeline places docs with cfg in their given order and writes the
-// timeline of the story they tell: the days whose events drew the most
-// coverage, each with the summary of its best covered event. All events
-// count, whatever storyline they joined: the documents are one story's
-// collection. Events dated outside [from, to] are left out, as the
-// reference timelines of a story only cover its span; zero bounds are open.
+// timeline of the story they tell, as a storyline's timeline is written
+// (see rankTimeline), with as many entries as shape asks and the first
+// sentences of each event's summary as its text. All events count, whatever
+// storyline they joined: the documents are one story's collection. Events
+// dated outside [from, to] are left out, as a reference timeline only
+// covers its span; zero bounds are open.
 func PredictTimeline(cfg Config, docs []analyze.Document, shape TimelineShape, from, to time.Time) []TimelineDay {
 	cfg.SummarySentences = max(shape.SentencesPerDate, 1)
 	p := New(cfg)
 	for _, d := range docs {
 		p.Add(d)
 	}
-	type day struct {
-		date   time.Time
-		weight float64
-		best   int // the event with most articles that day
-		size   int
-	}
-	days := map[time.Time]*day{}
-	for id, members := range p.events {
-		date, share, ok := p.placer.Event(id).Day()
-		if !ok || (!from.IsZero() && date.Before(from)) || (!to.IsZero() && date.After(to)) {
-			continue
-		}
-		// Coverage counts distinct reports: copies of one wire story are
-		// one report; a confident date weighs more than a split vote.
-		size := 0
-		for _, i := range members {
-			if p.copyOf[i] == "" {
-				size++
-			}
-		}
-		d := days[date]
-		if d == nil {
-			d = &day{date: date, best: id}
-			days[date] = d
-		}
-		d.weight += float64(size) * share
-		if size > d.size || (size == d.size && id < d.best) {
-			d.best, d.size = id, size
+	var ids []int
+	for id := range p.events {
+		date, _, ok := p.placer.Event(id).Day()
+		if ok && (from.IsZero() || !date.Before(from)) && (to.IsZero() || !date.After(to)) {
+			ids = append(ids, id)
 		}
 	}
-	ranked := make([]*day, 0, len(days))
-	for _, d := range days {
-		ranked = append(ranked, d)
+	slices.Sort(ids)
+	reports := map[int]report.Event{}
+	for _, id := range ids {
+		reports[id] = p.Event(id, Options{})
 	}
-	slices.SortFunc(ranked, func(a, b *day) int {
-		if c := cmp.Compare(b.weight, a.weight); c != 0 {
-			return c
-		}
-		return a.date.Compare(b.date)
-	})
-	ranked = ranked[:min(shape.Dates, len(ranked))]
-	slices.SortFunc(ranked, func(a, b *day) int { return a.date.Compare(b.date) })
-	tl := make([]TimelineDay, 0, len(ranked))
-	for _, d := range ranked {
+	var tl []TimelineDay
+	for _, it := range p.rankTimeline(ids, shape.Dates, func(id int) string { return reports[id].Title }) {
 		var sents []string
-		for _, s := range p.Event(d.best, Options{}).Summary {
+		for _, s := range reports[it.event].Summary {
 			sents = append(sents, s.Text)
 		}
-		tl = append(tl, TimelineDay{Date: d.date.Format(time.DateOnly), Text: strings.Join(sents, " "), Event: EventID(d.best)})
+		tl = append(tl, TimelineDay{Date: it.date.Format(time.DateOnly), Text: strings.Join(sents, " "), Event: EventID(it.event)})
 	}
 	return tl
 }

@@ -23,6 +23,9 @@ type TimelineEntry struct {
 	Date  string `json:"date"`
 	Event string `json:"event"`
 	Title string `json:"title"`
+	// Salience ranks entries for a shorter timeline: how widely the event
+	// was reported and how often the storyline's articles recall its date.
+	Salience float64 `json:"salience"`
 }
 
 // An Event is one real-world happening and the articles that report it.

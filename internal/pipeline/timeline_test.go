@@ -1,0 +1,72 @@
+package pipeline
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"storyline/internal/article"
+	"storyline/internal/report"
+)
+
+func TestTopEntries(t *testing.T) {
+	tl := []report.TimelineEntry{
+		{Date: "2020-01-01", Event: "e1", Salience: 1},
+		{Date: "2020-01-05", Event: "e2", Salience: 3},
+		{Date: "2020-01-05", Event: "e3", Salience: 2.5},
+		{Date: "2020-02-01", Event: "e4", Salience: 2},
+	}
+	tests := []struct {
+		n    int
+		want []string
+	}{
+		{0, []string{"e1", "e2", "e3", "e4"}},
+		{1, []string{"e2"}},
+		{2, []string{"e2", "e4"}}, // one a day: e3 shares e2's day
+		{3, []string{"e1", "e2", "e4"}},
+		{9, []string{"e1", "e2", "e3", "e4"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, e := range TopEntries(tl, tt.n) {
+			got = append(got, e.Event)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("TopEntries(%d) = %v, want %v", tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestTimelineSalience builds a storyline of three dated events: a summit
+// reported by three outlets and recalled later, a minor meeting, and a
+// follow-up that mentions the summit's date. Cut to one date, the timeline
+// keeps the summit.
+func TestTimelineSalience(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2019, 6, d, 0, 0, 0, 0, time.UTC) }
+	summit := "Leaders of Ruritania and Freedonia met in Strelsau on Tuesday and signed a border treaty ending a decade-long dispute over the Vales.\nPresident Anna Kovac and Prime Minister Rufus Firefly shook hands at the Old Palace."
+	arts := []article.Article{
+		{ID: "s1", Title: "Ruritania and Freedonia sign border treaty", Text: summit, Date: day(5), Source: "Wire A"},
+		{ID: "s2", Title: "Kovac and Firefly end Vales dispute", Text: "President Anna Kovac of Ruritania and Prime Minister Rufus Firefly of Freedonia signed a border treaty in Strelsau on Tuesday.\nThe deal ends a decade of disputes over the Vales.", Date: day(5), Source: "Wire B"},
+		{ID: "s3", Title: "Border treaty signed in Strelsau", Text: "Ruritania and Freedonia signed a treaty on Tuesday settling the Vales border, Kovac and Firefly announced in Strelsau.\nCrowds cheered outside the Old Palace.", Date: day(5), Source: "Wire C"},
+		{ID: "m1", Title: "Freedonian trade delegation visits Ruritania", Text: "A Freedonian trade delegation led by minister Chicolini met Ruritanian officials in Zenda on Monday to discuss cheese tariffs.\nNo agreement was reached.", Date: day(17), Source: "Wire A"},
+		{ID: "f1", Title: "Vales treaty ratified by Ruritanian parliament", Text: "Ruritania's parliament ratified on Friday the border treaty that Kovac and Firefly signed on June 4 in Strelsau.\nFreedonia's assembly votes next week.", Date: day(28), Source: "Wire B"},
+	}
+	p := New(DefaultConfig())
+	for _, d := range AnalyzeAll(arts) {
+		p.Add(d)
+	}
+	var ids []int
+	for id := range p.events {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	title := func(id int) string { return p.Event(id, Options{}).Title }
+	all := p.rankTimeline(ids, 0, title)
+	if len(all) < 3 {
+		t.Fatalf("timeline %+v: want the three dated events", all)
+	}
+	top := p.rankTimeline(ids, 1, title)
+	if len(top) != 1 || top[0].date.Format(time.DateOnly) != "2019-06-04" {
+		t.Errorf("the one key date is %+v, want the summit of 2019-06-04 (all: %+v)", top, all)
+	}
+}
