@@ -35,8 +35,9 @@ type Config struct {
 	// DuplicateWindow is how many recent articles are searched for copies.
 	DuplicateWindow int `json:"duplicate_window"`
 	// Lean drops from memory what a store already holds: a retired event
-	// keeps only its title and main names (for its storyline's report), not
-	// its summary. Reports of retired events then lack summaries.
+	// keeps only its title and main names (for its storyline's report), and
+	// its articles only their ids and outlets. Reports of retired events
+	// then lack summaries and article details.
 	Lean bool `json:"-"`
 }
 
@@ -79,10 +80,14 @@ type Pipeline struct {
 	linker *storyline.Linker
 	docs   []member // by arrival
 	byID   map[string]int
-	placed []cluster.Placement
-	copyOf []string      // by doc index: the article it duplicates, or ""
-	events map[int][]int // event -> indexes into docs
-	dups   *dedupe.Index
+	// eventOf is each document's event; decisions keep the full placement
+	// (for --explain) while the event is live.
+	eventOf   []int32
+	decisions map[int]cluster.Placement
+	outlets   map[string]string // interned outlet names
+	copyOf    []string          // by doc index: the article it duplicates, or ""
+	events    map[int][]int     // event -> indexes into docs
+	dups      *dedupe.Index
 
 	// What changed since the last call of Changes.
 	dirtyEvents     map[int]bool
@@ -113,11 +118,13 @@ func (p *Pipeline) Timings() Timings { return p.timings }
 // New returns an empty Pipeline.
 func New(cfg Config) *Pipeline {
 	return &Pipeline{
-		cfg:    cfg,
-		placer: cluster.NewPlacer(cfg.Cluster),
-		linker: storyline.NewLinker(cfg.Storyline),
-		byID:   map[string]int{},
-		events: map[int][]int{},
+		cfg:       cfg,
+		placer:    cluster.NewPlacer(cfg.Cluster),
+		linker:    storyline.NewLinker(cfg.Storyline),
+		byID:      map[string]int{},
+		decisions: map[int]cluster.Placement{},
+		outlets:   map[string]string{},
+		events:    map[int][]int{},
 		dups: dedupe.NewIndex(dedupe.Options{
 			Measure: dedupe.Containment, Threshold: cfg.DuplicateThreshold, Capacity: cfg.DuplicateWindow,
 		}),
@@ -143,7 +150,7 @@ type Outcome struct {
 // Add places one analysed document.
 func (p *Pipeline) Add(d analyze.Document) Outcome {
 	if i, ok := p.byID[d.Article.ID]; ok {
-		pl := p.placed[i]
+		pl := p.placement(i)
 		sid, _ := p.linker.Of(pl.Event)
 		return Outcome{Placement: pl, Link: storyline.Link{Storyline: sid}, Repeat: true, DuplicateOf: p.copyOf[i]}
 	}
@@ -152,13 +159,13 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	original := p.original(&d)
 	t1 := time.Now()
 	p.timings.Dedupe += t1.Sub(t0)
-	if original >= 0 && !p.placer.Event(p.placed[original].Event).Hot() {
+	if original >= 0 && !p.placer.Event(int(p.eventOf[original])).Hot() {
 		original = -1 // the original's event is closed: this is news again
 	}
 	if original >= 0 {
 		// A syndicated copy adds a source, not evidence: the event's
 		// centroid stays as the original made it.
-		pl = cluster.Placement{Article: d.Article.ID, Event: p.placed[original].Event, BestEvent: -1}
+		pl = cluster.Placement{Article: d.Article.ID, Event: int(p.eventOf[original]), BestEvent: -1}
 	} else {
 		pl = p.placer.Place(&d)
 		if p.cfg.DuplicateThreshold > 0 && !d.Shingles.Empty() {
@@ -168,9 +175,12 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	t2 := time.Now()
 	p.timings.Cluster += t2.Sub(t1)
 	i := len(p.docs)
-	p.docs = append(p.docs, memberOf(&d))
+	m := memberOf(&d)
+	m.source = p.intern(m.source)
+	p.docs = append(p.docs, m)
 	p.byID[d.Article.ID] = i
-	p.placed = append(p.placed, pl)
+	p.eventOf = append(p.eventOf, int32(pl.Event))
+	p.decisions[i] = pl
 	p.copyOf = append(p.copyOf, "")
 	if original >= 0 {
 		p.copyOf[i] = p.docs[original].id
@@ -236,6 +246,25 @@ func memberOf(d *analyze.Document) member {
 		m.entities[i] = e
 	}
 	return m
+}
+
+// intern shares one copy of each outlet name among the articles.
+func (p *Pipeline) intern(s string) string {
+	if v, ok := p.outlets[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	p.outlets[s] = s
+	return s
+}
+
+// placement returns how document i was placed; for an event retired from
+// the live window only its event is still known.
+func (p *Pipeline) placement(i int) cluster.Placement {
+	if pl, ok := p.decisions[i]; ok {
+		return pl
+	}
+	return cluster.Placement{Article: p.docs[i].id, Event: int(p.eventOf[i]), BestEvent: -1}
 }
 
 // original returns the index of the article d copies, or -1.

@@ -133,7 +133,13 @@ func (p *Pipeline) retire(id int) {
 		p.cards[id] = card{title: c.title, entities: c.entities[:min(len(c.entities), leanEntities)]}
 	}
 	for _, i := range p.events[id] {
-		p.docs[i].sentences, p.docs[i].entities = nil, nil
+		if p.cfg.Lean {
+			// The store lists the articles; storylines count outlets.
+			p.docs[i] = member{id: p.docs[i].id, source: p.docs[i].source}
+		} else {
+			p.docs[i].sentences, p.docs[i].entities = nil, nil
+		}
+		delete(p.decisions, i)
 	}
 	p.linker.Retire(id)
 }
@@ -152,8 +158,8 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 			URL: d.url, Source: d.source, Author: d.author, Event: e.ID,
 		}
 		a.DuplicateOf = p.copyOf[i]
-		if opt.Explain && a.DuplicateOf == "" {
-			a.Explain = p.explain(p.placed[i])
+		if pl, ok := p.decisions[i]; ok && opt.Explain && a.DuplicateOf == "" {
+			a.Explain = p.explain(pl)
 		}
 		if !opt.Brief {
 			e.Articles = append(e.Articles, a)
