@@ -187,8 +187,10 @@ type storylineView struct {
 	Storyline report.Storyline
 	// Dated are the timeline's rows, Undated the events without a date.
 	Dated, Undated []report.Event
-	Events         []eventView
-	Articles       int
+	// Plot draws the dated events on a time axis; nil when there are none.
+	Plot     *timelinePlot
+	Events   []eventView
+	Articles int
 }
 
 func (s *server) storylinePage(w http.ResponseWriter, r *http.Request) {
@@ -211,6 +213,7 @@ func (s *server) storylinePage(w http.ResponseWriter, r *http.Request) {
 		view.Events = append(view.Events, newEventView(e))
 		view.Articles += len(e.Articles)
 	}
+	view.Plot = plotTimeline(view.Dated)
 	s.render(w, r, http.StatusOK, "storyline", view)
 }
 

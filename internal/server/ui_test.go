@@ -4,10 +4,13 @@ import (
 	"context"
 	"html/template"
 	"os"
-	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"storyline/internal/report"
 )
@@ -54,6 +57,10 @@ func TestPages(t *testing.T) {
 			[]string{"<h1>Storylines</h1>", `href="/storylines/` + f.g7.Storyline + `"`, "3 events", `href="/storylines/` + f.flood.Storyline + `"`}, nil},
 		{"storyline timeline", "GET", "/storylines/" + f.g7.Storyline, 200,
 			[]string{"<h2>Timeline</h2>",
+				`<svg `, `role="img" aria-label="Timeline of 2 dated events, from 19 May 2023 to 26 May 2023"`,
+				`<a class="marker" href="/events/` + f.g7.ID + `" data-date="2023-05-19"><title>19 May 2023 — ` + esc(f.g7.Title) + `</title><circle `,
+				`<a class="marker" href="/events/` + f.aid.ID + `" data-date="2023-05-26"><title>26 May 2023 — ` + esc(f.aid.Title) + `</title><circle `,
+				"</svg>",
 				`<time datetime="2023-05-19">19 May 2023</time>`, `<a href="/events/` + f.g7.ID + `">` + esc(f.g7.Title) + `</a>`,
 				`<time datetime="2023-05-26">26 May 2023</time>`, `<a href="/events/` + f.aid.ID + `">` + esc(f.aid.Title) + `</a>`,
 				"<h3>Undated</h3>", `<a href="/events/` + f.undated.ID + `">` + esc(f.undated.Title) + `</a>`,
@@ -136,8 +143,11 @@ func TestStylesheet(t *testing.T) {
 // chromium is where the Debian package installs the browser.
 const chromium = "/usr/bin/chromium"
 
-// TestBrowser loads a storyline page in a real headless browser and checks
-// the DOM it built: what a reader sees, not only what the server sent.
+// TestBrowser reads the UI as a person would, in a real headless browser:
+// the list of storylines, a link to a storyline, its drawn timeline, a
+// marker of it to an event, and the event's date, summary and articles. It
+// saves a screenshot of the storyline page in $STORYLINE_ARTIFACTS, or in a
+// temporary directory.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skipf("no browser at %s (apt-get install -y chromium): %v", chromium, err)
@@ -146,29 +156,127 @@ func TestBrowser(t *testing.T) {
 		t.Skip("starts a browser")
 	}
 	base, f := loadUI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--dump-dom", base+"/storylines/"+f.g7.Storyline)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 768))
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
 	}
-	dom := string(out)
-	if n := strings.Count(dom, `<tr class="timeline-row">`); n != 2 {
-		t.Errorf("the DOM has %d timeline rows, want 2:\n%s", n, dom)
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		must("the text of "+sel, err)
+		return s
 	}
-	for _, s := range []string{
-		"<h2>Timeline</h2>",
-		`<time datetime="2023-05-19">19 May 2023</time>`, esc(f.g7.Title),
-		`<time datetime="2023-05-26">26 May 2023</time>`, esc(f.aid.Title),
-		"<h3>Undated</h3>", esc(f.undated.Title),
-	} {
-		if !strings.Contains(dom, s) {
-			t.Errorf("the DOM lacks %q:\n%s", s, dom)
+	// follow clicks a link and waits for the page it leads to.
+	follow := func(sel, want string) {
+		t.Helper()
+		resp, err := chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(sel)))
+		must("following "+sel, err)
+		loc, err := chromedp.Run(bctx, chromedp.Location())
+		must("location", err)
+		if resp.Status != 200 || loc != base+want {
+			t.Fatalf("following %s: %d at %s, want 200 at %s", sel, resp.Status, loc, base+want)
+		}
+	}
+
+	// The front page lists the storylines; follow the G7 one.
+	must("loading the front page", chromedp.Do(bctx, chromedp.Navigate(base+"/")))
+	if h := text("h1"); h != "Storylines" {
+		t.Errorf("front page heading %q", h)
+	}
+	follow(`ul.items a[href="/storylines/`+f.g7.Storyline+`"]`, "/storylines/"+f.g7.Storyline)
+
+	// The storyline's timeline, drawn: one marker per dated event, in date
+	// order, each a link with a tooltip, and each where a click reaches it.
+	svg, err := chromedp.Run(bctx, chromedp.Nodes(chromedp.CSS(".timeline-plot svg")))
+	must("the timeline's SVG", err)
+	if role, label := svg[0].AttributeValue("role"), svg[0].AttributeValue("aria-label"); role != "img" || !strings.HasPrefix(label, "Timeline of 2 dated events") {
+		t.Errorf("SVG role %q, aria-label %q", role, label)
+	}
+	markers, err := chromedp.Run(bctx, chromedp.Nodes(chromedp.CSSAll(".timeline-plot svg a.marker")))
+	must("the timeline's markers", err)
+	var hrefs []string
+	for _, m := range markers {
+		hrefs = append(hrefs, m.AttributeValue("href"))
+	}
+	if want := []string{"/events/" + f.g7.ID, "/events/" + f.aid.ID}; !slices.Equal(hrefs, want) {
+		t.Errorf("markers link to %q, want one per dated event: %q", hrefs, want)
+	}
+	tips, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".timeline-plot a.marker > title"), e => e.textContent)`))
+	must("the markers' tooltips", err)
+	if want := []string{"19 May 2023 — " + f.g7.Title, "26 May 2023 — " + f.aid.Title}; !slices.Equal(tips, want) {
+		t.Errorf("tooltips %q, want %q", tips, want)
+	}
+	hits, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`document.querySelector(".timeline-plot").scrollIntoView(),
+		Array.from(document.querySelectorAll(".timeline-plot a.marker"), a => {
+			const r = a.querySelector("circle").getBoundingClientRect();
+			const hit = document.elementFromPoint(r.x + r.width/2, r.y + r.height/2);
+			return hit && hit.closest("a") === a ? a.getAttribute("href") : "covered";
+		})`))
+	must("hit-testing the markers", err)
+	if !slices.Equal(hits, hrefs) {
+		t.Errorf("a click on each marker reaches %q, want %q", hits, hrefs)
+	}
+	// The textual timeline stays, below the drawing, for every reader.
+	rows, err := chromedp.Run(bctx, chromedp.Nodes(chromedp.CSSAll("table.timeline tr.timeline-row")))
+	must("the timeline's rows", err)
+	if len(rows) != 2 {
+		t.Errorf("%d timeline rows, want 2", len(rows))
+	}
+	if s := text("ul.undated"); s != f.undated.Title {
+		t.Errorf("undated events %q, want %q", s, f.undated.Title)
+	}
+
+	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100)) // 100: PNG
+	must("screenshot", err)
+	dir := os.Getenv("STORYLINE_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	must("artefact directory", os.MkdirAll(dir, 0o755))
+	path := filepath.Join(dir, "storyline.png")
+	must("saving the screenshot", os.WriteFile(path, shot, 0o644))
+	t.Logf("screenshot of the storyline page: %s", path)
+
+	// Follow the G7 summit's marker to its event page.
+	follow(`.timeline-plot a.marker[href="/events/`+f.g7.ID+`"]`, "/events/"+f.g7.ID)
+	if h := text("h1"); h != f.g7.Title {
+		t.Errorf("event heading %q, want %q", h, f.g7.Title)
+	}
+	if d := text("p.meta time"); d != "19 May 2023" {
+		t.Errorf("event date %q, want 19 May 2023", d)
+	}
+	if len(f.g7.Summary) == 0 {
+		t.Fatal("the G7 event has no summary")
+	}
+	summary := text("ul.summary")
+	for _, s := range f.g7.Summary {
+		if !strings.Contains(summary, s.Text) {
+			t.Errorf("the summary shown lacks %q:\n%s", s.Text, summary)
+		}
+	}
+	articles, err := chromedp.Run(bctx, chromedp.Nodes(chromedp.CSSAll("ul.articles > li")))
+	must("the event's articles", err)
+	if len(articles) != len(f.g7.Articles) {
+		t.Errorf("%d articles shown, want %d", len(articles), len(f.g7.Articles))
+	}
+	shown := text("ul.articles")
+	for _, a := range f.g7.Articles {
+		if !strings.Contains(shown, a.Title) || !strings.Contains(shown, a.Source) {
+			t.Errorf("the articles shown lack %q from %q:\n%s", a.Title, a.Source, shown)
 		}
 	}
 }
