@@ -90,8 +90,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 
 	res := Result{Articles: cfg.Articles, Window: min(100000, max(cfg.Articles/10, 1)), Stages: map[string]float64{}}
-	gold := make([]string, 0, cfg.Articles)
-	pred := make([]string, 0, cfg.Articles)
+	// Labels are numbered, not kept as strings: a million of each would
+	// weigh on the memory being measured.
+	gold, pred := labels{}, labels{}
 	var mem runtime.MemStats
 	start := time.Now()
 	var firstDone time.Duration
@@ -109,8 +110,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			return res, err
 		}
 		for i, l := range landings {
-			gold = append(gold, b.arts[i].Gold.Event)
-			pred = append(pred, l.Event)
+			gold.add(b.arts[i].Gold.Event)
+			pred.add(l.Event)
 			if l.DuplicateOf != "" {
 				res.Duplicates++
 			}
@@ -155,13 +156,40 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if done > 0 {
 		res.BytesPerArticle = float64(res.StoreBytes) / float64(done)
 	}
-	scores, err := eval.Compare(gold, pred)
+	scores, err := eval.Compare(gold.strings(), pred.strings())
 	if err != nil {
 		return res, err
 	}
 	res.Events, res.GoldEvents = scores.PredClusters, scores.GoldClusters
 	res.PairwiseF1, res.BCubedF1 = scores.Pairwise.F1, scores.BCubed.F1
 	return res, nil
+}
+
+// labels numbers cluster labels in order of first appearance.
+type labels struct {
+	ids map[string]int32
+	seq []int32
+}
+
+func (l *labels) add(s string) {
+	if l.ids == nil {
+		l.ids = map[string]int32{}
+	}
+	id, ok := l.ids[s]
+	if !ok {
+		id = int32(len(l.ids))
+		l.ids[s] = id
+	}
+	l.seq = append(l.seq, id)
+}
+
+// strings returns the labels as the metrics take them.
+func (l *labels) strings() []string {
+	out := make([]string, len(l.seq))
+	for i, id := range l.seq {
+		out[i] = strconv.Itoa(int(id))
+	}
+	return out
 }
 
 // A batch is generated articles, parsed back and analysed.

@@ -213,7 +213,9 @@ func addScaled[K cmp.Ordered](dst, src map[K]float64, f float64) float64 {
 	for _, k := range slices.Sorted(maps.Keys(src)) {
 		old := dst[k]
 		v := old + f*src[k]
-		if math.Abs(v) < 1e-9 {
+		// Below zero only when pruning forgot a name that an event now
+		// takes back: the storyline no longer holds it.
+		if v < 1e-9 {
 			v = 0
 			delete(dst, k)
 		} else {
@@ -226,8 +228,29 @@ func addScaled[K cmp.Ordered](dst, src map[K]float64, f float64) float64 {
 
 // add adds f times a profile to the storyline, keeping its norms current.
 func (s *Storyline) add(p Profile, f float64) {
-	s.entityNorm2 = max(0, s.entityNorm2+addScaled(s.entities, p.Entities, f))
-	s.termNorm2 = max(0, s.termNorm2+addScaled(s.terms, p.Terms, f))
+	s.entityNorm2 = max(0, s.entityNorm2+addScaled(s.entities, p.Entities, f)-prune(s.entities, storylineKeys))
+	s.termNorm2 = max(0, s.termNorm2+addScaled(s.terms, p.Terms, f)-prune(s.terms, storylineKeys))
+}
+
+// storylineKeys bounds the names and the terms a storyline remembers: a
+// storyline that runs for years is about its heaviest ones, and its memory
+// must not grow with every event it gathers.
+const storylineKeys = 64
+
+// prune keeps the limit heaviest entries of m once it holds twice as many,
+// so that pruning is amortised, and returns the squared norm removed.
+func prune[K cmp.Ordered](m map[K]float64, limit int) float64 {
+	if len(m) <= 2*limit {
+		return 0
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	slices.SortStableFunc(keys, func(a, b K) int { return cmp.Compare(m[b], m[a]) })
+	var removed float64
+	for _, k := range keys[limit:] {
+		removed += m[k] * m[k]
+		delete(m, k)
+	}
+	return removed
 }
 
 // cosine compares a profile with a storyline's map of known norm, summing
