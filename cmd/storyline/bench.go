@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 
@@ -22,6 +23,7 @@ func benchCommand() *cobra.Command {
 		out      string
 		cpuProf  string
 		memProf  string
+		memLimit int64
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -47,6 +49,7 @@ instead, so other tools can be run on identical input.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().IntVar(&generate, "generate", 0, "write this many articles as JSONL instead of benchmarking")
 	cmd.Flags().StringVar(&out, "out", "", "file for --generate")
+	cmd.Flags().Int64Var(&memLimit, "memory-limit", 1280<<20, "soft memory limit in bytes for the Go runtime (as GOMEMLIMIT), 0 for none")
 	cmd.Flags().StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	cmd.Flags().StringVar(&memProf, "memprofile", "", "write a heap profile at the end to this file")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -67,6 +70,11 @@ instead, so other tools can be run on identical input.`,
 				return err
 			}
 			defer pprof.StopCPUProfile()
+		}
+		if memLimit > 0 {
+			// A deployment on a small machine runs with a memory budget;
+			// without one, Go lets the heap grow to twice what is live.
+			debug.SetMemoryLimit(memLimit)
 		}
 		bar := newProgress(cfg.Articles, asJSON)
 		last := 0

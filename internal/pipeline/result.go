@@ -130,7 +130,8 @@ func (p *Pipeline) retire(id int) {
 	}
 	if p.cfg.Lean {
 		c := p.cards[id]
-		p.cards[id] = card{title: c.title, entities: c.entities[:min(len(c.entities), leanEntities)]}
+		// Copied: a slice of the longer list would keep all of it alive.
+		p.cards[id] = card{title: c.title, entities: slices.Clone(c.entities[:min(len(c.entities), leanEntities)])}
 	}
 	for _, i := range p.events[id] {
 		if p.cfg.Lean {
