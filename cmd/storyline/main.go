@@ -28,7 +28,8 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(runCommand(), evalCommand(), ingestCommand(), eventsCommand(), storylinesCommand(), showCommand(), timelineCommand(), watchCommand(), benchCommand(), serveCommand())
+	root.AddCommand(runCommand(), evalCommand(), ingestCommand(), eventsCommand(), storylinesCommand(), showCommand(), timelineCommand(), watchCommand(), benchCommand(), serveCommand(),
+		workerCommand(), clusterCommand(), submitCommand(), statusCommand())
 	return root
 }
 

@@ -134,6 +134,22 @@ func (in *Ingester) Add(ctx context.Context, arts []article.Article) ([]Landing,
 // of arts[i]), so that callers can analyse the next batch while this one is
 // placed: analysis needs no shared state, placement is one ordered step.
 func (in *Ingester) AddAnalyzed(ctx context.Context, arts []article.Article, docs []analyze.Document) ([]Landing, error) {
+	return in.add(ctx, arts, docs, store.Batch{})
+}
+
+// AddFromStream is AddAnalyzed for articles read from a message stream: the
+// same transaction records that the stream was consumed after position from
+// up to position to (store.Batch.Position), so that the placements and the
+// place to resume from are never out of step. It fails with
+// store.ErrConflict, storing nothing, when the stored position is no longer
+// from: another writer has taken over.
+func (in *Ingester) AddFromStream(ctx context.Context, arts []article.Article, docs []analyze.Document, from, to int64) ([]Landing, error) {
+	return in.add(ctx, arts, docs, store.Batch{Position: to, PositionFrom: from})
+}
+
+// add places docs and commits the changes in batch, which may already
+// carry a stream position.
+func (in *Ingester) add(ctx context.Context, arts []article.Article, docs []analyze.Document, batch store.Batch) ([]Landing, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	landings := make([]Landing, len(arts))
@@ -151,7 +167,7 @@ func (in *Ingester) AddAnalyzed(ctx context.Context, arts []article.Article, doc
 	}
 	reportStart := time.Now()
 	events, storylines, removed := in.p.Changes()
-	batch := store.Batch{Events: events, Storylines: storylines, Removed: removed}
+	batch.Events, batch.Storylines, batch.Removed = events, storylines, removed
 	where := map[string]report.Article{}
 	for _, e := range events {
 		for _, a := range e.Articles {

@@ -43,6 +43,19 @@ func (s *db) Commit(ctx context.Context, b Batch) error {
 	if err := tx.QueryRowContext(ctx, s.rebind(`UPDATE meta SET seq = seq + ? WHERE id = 1 RETURNING seq`), n).Scan(&last); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	if b.Position != 0 {
+		// The meta row is locked by now, so no other Commit can move the
+		// position between this check and the end of the transaction.
+		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE meta SET position = ? WHERE id = 1 AND position = ?`), b.Position, b.PositionFrom)
+		if err != nil {
+			return fmt.Errorf("store: commit position: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: commit position: %w", err)
+		} else if n != 1 {
+			return fmt.Errorf("store: commit position %d: the stored position is no longer %d: %w", b.Position, b.PositionFrom, ErrConflict)
+		}
+	}
 	w := writer{db: s, tx: tx, seq: last - n, commit: last, stmts: map[string]*sql.Stmt{}}
 	if err := w.write(ctx, b); err != nil {
 		return err
@@ -81,6 +94,9 @@ func check(b Batch) error {
 		if id == "" {
 			return fmt.Errorf("store: commit removed storyline #%d: empty id: %w", i, ErrInvalid)
 		}
+	}
+	if b.Position < 0 || b.PositionFrom < 0 || (b.Position != 0 && b.Position <= b.PositionFrom) {
+		return fmt.Errorf("store: commit position %d from %d: positions only grow: %w", b.Position, b.PositionFrom, ErrInvalid)
 	}
 	return nil
 }

@@ -203,6 +203,9 @@ var migrations = []string{
 	);`,
 	// 2: bylines.
 	`ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT ''`,
+	// 3: the last message of an input stream whose placement is stored
+	// (the queue's writer).
+	`ALTER TABLE meta ADD COLUMN position BIGINT NOT NULL DEFAULT 0`,
 }
 
 // migrate applies the migrations the database lacks, all in one

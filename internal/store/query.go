@@ -34,6 +34,15 @@ func (s *db) State(ctx context.Context) ([]byte, error) {
 	return state, nil
 }
 
+// Position returns the last committed stream position.
+func (s *db) Position(ctx context.Context) (int64, error) {
+	var pos int64
+	if err := s.QueryRowContext(ctx, `SELECT position FROM meta WHERE id = 1`).Scan(&pos); err != nil {
+		return 0, fmt.Errorf("store: position: %w", err)
+	}
+	return pos, nil
+}
+
 // HasArticle reports whether the article is stored.
 func (s *db) HasArticle(ctx context.Context, id string) (bool, error) {
 	var n int

@@ -24,6 +24,10 @@ var ErrNotFound = errors.New("store: not found")
 // holds a NUL byte. Callers can tell a bad request from a failing database.
 var ErrInvalid = errors.New("store: invalid")
 
+// ErrConflict is returned, wrapped, by a Commit whose PositionFrom is not
+// the stored position: another writer has committed since this one read it.
+var ErrConflict = errors.New("store: conflicting writer")
+
 // A Store keeps ingested batches and answers queries about them. It is safe
 // for concurrent use: readers see either all of a committed batch or none
 // of it.
@@ -34,6 +38,9 @@ type Store interface {
 	// State returns the pipeline state saved by the last Commit that carried
 	// one (nil, nil when none yet).
 	State(ctx context.Context) ([]byte, error)
+	// Position returns the stream position saved by the last Commit that
+	// carried one (see Batch.Position); 0 when none yet.
+	Position(ctx context.Context) (int64, error)
 	// HasArticle reports whether an article with this id is stored.
 	HasArticle(ctx context.Context, id string) (bool, error)
 	// Article returns one stored article, or ErrNotFound.
@@ -87,6 +94,16 @@ type Batch struct {
 	// State is an opaque pipeline snapshot replacing the previous one; nil
 	// leaves the stored state unchanged.
 	State []byte
+	// Position, when not 0, is the sequence number of the last message of
+	// an input stream that this batch consumed; it replaces the stored one,
+	// so that a writer fed by a stream commits its placements and its place
+	// in the stream together, and resumes after Position.
+	Position int64
+	// PositionFrom is the position the batch continues from. When Position
+	// is set, Commit fails with ErrConflict, storing nothing, unless it is
+	// the stored position: a writer that lost its lock cannot overwrite what
+	// its successor wrote.
+	PositionFrom int64
 }
 
 // An Article is a report.Article plus what the store keeps besides.

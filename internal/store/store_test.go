@@ -242,6 +242,7 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 		{"Membership", testMembership},
 		{"Removed", testRemoved},
 		{"State", testState},
+		{"Position", testPosition},
 		{"EventQuery", testEventQuery},
 		{"Storylines", testStorylines},
 		{"Entities", testEntities},
