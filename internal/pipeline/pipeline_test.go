@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"slices"
 	"testing"
@@ -132,5 +134,30 @@ func TestRetiredEventsKeepTheirReport(t *testing.T) {
 		if len(after.Entities) == 0 || (lean && len(after.Entities) > leanEntities) {
 			t.Errorf("lean=%v: retired event has %d entities", lean, len(after.Entities))
 		}
+	}
+}
+
+// TestSameInputSameOutput runs the pipeline twice over one stream and
+// compares the whole report, summaries and timelines included.
+func TestSameInputSameOutput(t *testing.T) {
+	var arts []article.Article
+	for a := range synth.Stream(synth.DefaultConfig(300, 5)) {
+		arts = append(arts, a)
+	}
+	docs := AnalyzeAll(arts)
+	var outs [2][]byte
+	for i := range outs {
+		p := New(DefaultConfig())
+		for _, d := range docs {
+			p.Add(d)
+		}
+		b, err := json.Marshal(p.Result(Options{Explain: true}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs[i] = b
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("two runs over the same input gave different reports")
 	}
 }

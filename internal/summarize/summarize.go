@@ -38,7 +38,7 @@ const (
 
 type candidate struct {
 	Sentence
-	vec      map[uint64]float64
+	vec      vector
 	source   int
 	position int
 	score    float64
@@ -49,7 +49,7 @@ type candidate struct {
 // their article, earlier first, and by article order among equals.
 func Summary(srcs []Source, n int) []Sentence {
 	var cands []candidate
-	centroid := map[uint64]float64{}
+	sum := map[uint64]float64{}
 	for si, s := range srcs {
 		for pi, text := range s.Sentences {
 			if pi >= LeadWindow {
@@ -61,15 +61,15 @@ func Summary(srcs []Source, n int) []Sentence {
 			}
 			v := unit(analyze.Terms(text))
 			cands = append(cands, candidate{Sentence: Sentence{Text: text, Article: s.Article}, vec: v, source: si, position: pi})
-			for k, w := range v {
-				centroid[k] += w
+			for _, t := range v {
+				sum[t.id] += t.w
 			}
 		}
 	}
 	if len(cands) == 0 {
 		return nil
 	}
-	normalise(centroid)
+	centroid := unitOf(sum)
 	for i := range cands {
 		c := &cands[i]
 		// Leads carry the news; later sentences carry background.
@@ -118,13 +118,13 @@ func Summary(srcs []Source, n int) []Sentence {
 // all its articles say, or, when none has one, the most central lead
 // sentence cut to headline length.
 func Title(srcs []Source) string {
-	centroid := map[uint64]float64{}
+	sum := map[uint64]float64{}
 	for _, s := range srcs {
-		for k, w := range unit(analyze.Terms(s.Headline + " " + strings.Join(first(s.Sentences, 3), " "))) {
-			centroid[k] += w
+		for _, t := range unit(analyze.Terms(s.Headline + " " + strings.Join(first(s.Sentences, 3), " "))) {
+			sum[t.id] += t.w
 		}
 	}
-	normalise(centroid)
+	centroid := unitOf(sum)
 	best, bestScore := "", -1.0
 	for _, s := range srcs {
 		h := strings.TrimSpace(s.Headline)
@@ -176,36 +176,59 @@ func Shorten(s string, maxWords int) string {
 
 func first(s []string, n int) []string { return s[:min(n, len(s))] }
 
-func unit(stems []string) map[uint64]float64 {
-	v := map[uint64]float64{}
+// A vector is a sparse term vector sorted by term id: sums over it come out
+// the same on every run, which sums over a Go map, in random order, do not
+// (summaries must not change between two runs on the same input).
+type vector []term
+
+type term struct {
+	id uint64
+	w  float64
+}
+
+// unit returns the unit-length term-count vector of stems.
+func unit(stems []string) vector {
+	counts := map[uint64]float64{}
 	for _, s := range stems {
-		v[analyze.TermID(s)]++
+		counts[analyze.TermID(s)]++
 	}
-	normalise(v)
+	return unitOf(counts)
+}
+
+// unitOf sorts a map of weights into a vector of unit length.
+func unitOf(m map[uint64]float64) vector {
+	v := make(vector, 0, len(m))
+	for id, w := range m {
+		v = append(v, term{id, w})
+	}
+	slices.SortFunc(v, func(a, b term) int { return cmp.Compare(a.id, b.id) })
+	var n float64
+	for _, t := range v {
+		n += t.w * t.w
+	}
+	if n > 0 {
+		n = math.Sqrt(n)
+		for i := range v {
+			v[i].w /= n
+		}
+	}
 	return v
 }
 
-func normalise(v map[uint64]float64) {
-	var n float64
-	for _, w := range v {
-		n += w * w
-	}
-	if n == 0 {
-		return
-	}
-	n = math.Sqrt(n)
-	for k := range v {
-		v[k] /= n
-	}
-}
-
-func dot(a, b map[uint64]float64) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
+// dot is the dot product of two sorted vectors, a linear merge.
+func dot(a, b vector) float64 {
 	var s float64
-	for k, w := range a {
-		s += w * b[k]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].id < b[j].id:
+			i++
+		case a[i].id > b[j].id:
+			j++
+		default:
+			s += a[i].w * b[j].w
+			i++
+			j++
+		}
 	}
 	return s
 }
