@@ -51,10 +51,10 @@ type Config struct {
 // DefaultConfig returns the shipped defaults.
 func DefaultConfig() Config {
 	return Config{
-		Threshold:         0.30,
+		Threshold:         0.20,
 		BodyWeight:        0.5,
 		LeadWeight:        0.2,
-		EntityWeight:      0.3,
+		EntityWeight:      0.1,
 		TimeScaleDays:     3,
 		TimeGraceDays:     1,
 		TextTimeScaleDays: 60,
