@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"storyline/internal/report"
+	"storyline/internal/store/storetest"
 )
 
 // The conformance suite runs against each backend.
@@ -42,38 +42,7 @@ func postgresURL(t *testing.T) string {
 
 // postgresDSN returns the DSN of a fresh schema of the test server, dropped
 // when t ends, so that runs and parallel tests never see each other's data.
-func postgresDSN(t *testing.T) string {
-	t.Helper()
-	base := postgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	schema := "storyline_test_" + strings.ToLower(rand.Text()[:12])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func postgresDSN(t *testing.T) string { return storetest.PostgresDSN(t) }
 
 func openStore(t *testing.T, dsn string) Store {
 	t.Helper()
