@@ -145,8 +145,9 @@ func placedOnce(t *testing.T, dsn string, arts []article.Article) {
 	t.Helper()
 	checkConsistent(t, dsn)
 	var ids []string
-	for _, e := range partition(t, dsn) {
-		ids = append(ids, strings.Fields(e)...)
+	for _, e := range queuetest.Events(t, dsn) {
+		// Each line ends with the quoted title, a colon and the ids.
+		ids = append(ids, strings.Fields(e[strings.LastIndex(e, `":`)+2:])...)
 	}
 	slices.Sort(ids)
 	want := make([]string, len(arts))

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"storyline/internal/queue/queuetest"
 	"storyline/internal/store"
 	"storyline/internal/synth"
 )
@@ -81,7 +82,7 @@ func TestIngestKilledMidwayResumes(t *testing.T) {
 		t.Fatalf("after the rerun the store holds %d articles, want %d", n, 3*ingestBatch)
 	}
 	checkConsistent(t, killed)
-	if a, b := partition(t, killed), partition(t, straight); !slices.Equal(a, b) {
+	if a, b := queuetest.Events(t, killed), queuetest.Events(t, straight); !slices.Equal(a, b) {
 		t.Errorf("killed and resumed ingest differs from an uninterrupted one (%d vs %d events)", len(a), len(b))
 	}
 }
@@ -111,34 +112,4 @@ func checkConsistent(t *testing.T, db string) {
 	if stats.Events <= store.MaxLimit && seen != stats.Articles {
 		t.Errorf("events list %d articles, the store holds %d", seen, stats.Articles)
 	}
-}
-
-// partition lists each event's article ids, joined, sorted.
-func partition(t *testing.T, db string) []string {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	var out []string
-	for page := 0; ; page++ {
-		events, err := st.Events(ctx, store.EventQuery{Page: store.Page{Limit: store.MaxLimit, Offset: page * store.MaxLimit}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(events) == 0 {
-			break
-		}
-		for _, e := range events {
-			ids := ""
-			for _, a := range e.Articles {
-				ids += a.ID + " "
-			}
-			out = append(out, ids)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

@@ -62,8 +62,7 @@ func Deployment(t testing.TB) (queue.Deployment, jetstream.JetStream) {
 
 // Events lists the events of the store at dsn in the store's order, each
 // as its id, storyline, date, title and article ids: what placement
-// decides. (Summaries are left out: ties between sentences are broken
-// differently from run to run.)
+// decides.
 func Events(t testing.TB, dsn string) []string {
 	t.Helper()
 	ctx := context.Background()
