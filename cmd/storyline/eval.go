@@ -108,7 +108,7 @@ func sweepSettings(base pipeline.Config, sweep string) ([]setting, error) {
 	}
 	key, values, ok := strings.Cut(sweep, "=")
 	if !ok || values == "" {
-		return nil, fmt.Errorf("--sweep %q: want key=v1,v2,...", sweep)
+		return nil, fmt.Errorf("--sweep %q: want key=v1,v2 and so on", sweep)
 	}
 	var out []setting
 	for v := range strings.SplitSeq(values, ",") {

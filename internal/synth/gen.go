@@ -138,7 +138,7 @@ type gen struct {
 	queue []int32 // indexes into live, one per article of the day
 	qpos  int
 
-	buf, tbuf, ubuf []byte
+	buf, ubuf []byte
 	stats           stats
 }
 
