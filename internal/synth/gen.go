@@ -139,7 +139,7 @@ type gen struct {
 	qpos  int
 
 	buf, ubuf []byte
-	stats           stats
+	stats     stats
 }
 
 func newGen(cfg Config) *gen {
