@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -14,12 +15,16 @@ import (
 // collection) in date order, each once, ranked by salience so that a
 // shorter one keeps the key dates:
 //
-//	salience = ln(1+reports) + ½ ln(1+outlets) + ½ ln(1+recalls)
+//	salience = ln(1+reports) + ½ ln(1+outlets) + ½ ln(1+recalls) + ½ cast
 //
 // where reports counts distinct articles (copies of one wire story count
-// once), outlets distinct sources, and recalls how many articles of the
-// whole set mention the event's day ("on 12 January" in a later story
-// points at a key date).
+// once), outlets distinct sources, recalls how many articles of the whole
+// set mention the event's day ("on 12 January" in a later story points at
+// a key date), and cast is the share of the set's main names (the five
+// that most of its events name) that the event names.
+
+// mainNames is how many of a set's most widespread names make its cast.
+const mainNames = 5
 
 // timelineItem is one candidate entry.
 type timelineItem struct {
@@ -33,13 +38,26 @@ type timelineItem struct {
 // 0), most salient first, skipping an event whose title repeats one already
 // picked, and returns them in date order. A timeline cut to n entries shows
 // key dates, so it takes one event a day: the most salient.
-func (p *Pipeline) rankTimeline(ids []int, n int, title func(int) string) []timelineItem {
+func (p *Pipeline) rankTimeline(ids []int, n int, report func(int) report.Event) []timelineItem {
 	recalls := map[int64]int{}
+	names := map[int][]string{}
+	spread := map[string]int{}
 	for _, id := range ids {
 		for day, c := range p.days[id] {
 			recalls[day] += c
 		}
+		for _, e := range report(id).Entities {
+			names[id] = append(names[id], e.Key)
+			spread[e.Key]++
+		}
 	}
+	main := slices.SortedFunc(maps.Keys(spread), func(a, b string) int {
+		if c := cmp.Compare(spread[b], spread[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	main = main[:min(len(main), mainNames)]
 	var items []timelineItem
 	for _, id := range ids {
 		date, _, ok := p.placer.Event(id).Day()
@@ -55,8 +73,17 @@ func (p *Pipeline) rankTimeline(ids []int, n int, title func(int) string) []time
 				outlets[s] = true
 			}
 		}
+		cast := 0
+		for _, k := range main {
+			if slices.Contains(names[id], k) {
+				cast++
+			}
+		}
 		s := math.Log1p(float64(reports)) + 0.5*math.Log1p(float64(len(outlets))) + 0.5*math.Log1p(float64(recalls[date.Unix()/86400]))
-		items = append(items, timelineItem{event: id, date: date, title: title(id), salience: s})
+		if len(main) > 0 {
+			s += 0.5 * float64(cast) / float64(len(main))
+		}
+		items = append(items, timelineItem{event: id, date: date, title: report(id).Title, salience: s})
 	}
 	slices.SortStableFunc(items, func(a, b timelineItem) int {
 		if c := cmp.Compare(b.salience, a.salience); c != 0 {
@@ -111,12 +138,12 @@ func repeats(a, b map[string]bool) bool {
 
 // timeline builds a storyline's timeline from its events' ids and reports.
 func (p *Pipeline) timeline(ids []int, events []report.Event) []report.TimelineEntry {
-	titles := map[string]string{}
+	byID := map[string]report.Event{}
 	for _, e := range events {
-		titles[e.ID] = e.Title
+		byID[e.ID] = e
 	}
 	out := []report.TimelineEntry{}
-	for _, it := range p.rankTimeline(ids, 0, func(id int) string { return titles[EventID(id)] }) {
+	for _, it := range p.rankTimeline(ids, 0, func(id int) report.Event { return byID[EventID(id)] }) {
 		out = append(out, report.TimelineEntry{
 			Date: it.date.Format(time.DateOnly), Event: EventID(it.event), Title: it.title,
 			Salience: math.Round(it.salience*1000) / 1000,

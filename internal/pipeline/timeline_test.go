@@ -60,7 +60,7 @@ func TestTimelineSalience(t *testing.T) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	title := func(id int) string { return p.Event(id, Options{}).Title }
+	title := func(id int) report.Event { return p.Event(id, Options{}) }
 	all := p.rankTimeline(ids, 0, title)
 	if len(all) < 3 {
 		t.Fatalf("timeline %+v: want the three dated events", all)
