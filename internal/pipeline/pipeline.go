@@ -217,22 +217,31 @@ const keptEntities = 20
 // their work by then (the centroid and the duplicate index hold what they
 // need), and only the opening sentences compete for summaries. Strings are
 // copied, so that a kept sentence does not pin the whole article text.
+//
+// A Lean pipeline keeps of a retired event's articles only the id and the
+// outlet (the store has the rest): the details hang off a pointer, so that
+// what stays per article is two strings.
 type member struct {
-	id, headline, url, source, author string
-	date                              time.Time
-	dateSource                        analyze.DateSource
-	eventDay                          time.Time
-	sentences                         []string        // nil once the event is retired
-	entities                          []entity.Entity // nil once the event is retired
+	id, source string
+	*detail    // nil once a Lean pipeline retires the event
+}
+
+// detail is what lists a member and summarises its event.
+type detail struct {
+	headline, url, author string
+	date, eventDay        time.Time
+	dateSource            analyze.DateSource
+	sentences             []string        // nil once the event is retired
+	entities              []entity.Entity // nil once the event is retired
 }
 
 func memberOf(d *analyze.Document) member {
-	m := member{
-		id: d.Article.ID, headline: strings.Clone(d.Headline), url: d.Article.URL, source: d.Article.Source, author: d.Article.Author,
+	m := member{id: d.Article.ID, source: d.Article.Source, detail: &detail{
+		headline: strings.Clone(d.Headline), url: d.Article.URL, author: d.Article.Author,
 		date: d.Date, dateSource: d.DateSource, eventDay: d.EventDay,
 		sentences: make([]string, min(len(d.Sentences), summarize.LeadWindow)),
 		entities:  make([]entity.Entity, min(len(d.Entities), keptEntities)),
-	}
+	}}
 	for i := range m.sentences {
 		m.sentences[i] = strings.Clone(d.Sentences[i])
 	}

@@ -103,9 +103,10 @@ func (p *Pipeline) DiscardChanges() {
 // that it is not built again (storylines list their events on every
 // change), and all that a retired event keeps.
 type card struct {
-	title    string
-	summary  []report.Sentence
-	entities []report.Entity
+	title      string
+	summary    []report.Sentence
+	entities   []report.Entity
+	dateSource string
 }
 
 // maxEventEntities bounds the entities an event report lists, most salient
@@ -131,12 +132,12 @@ func (p *Pipeline) retire(id int) {
 	if p.cfg.Lean {
 		c := p.cards[id]
 		// Copied: a slice of the longer list would keep all of it alive.
-		p.cards[id] = card{title: c.title, entities: slices.Clone(c.entities[:min(len(c.entities), leanEntities)])}
+		p.cards[id] = card{title: c.title, dateSource: c.dateSource, entities: slices.Clone(c.entities[:min(len(c.entities), leanEntities)])}
 	}
 	for _, i := range p.events[id] {
 		if p.cfg.Lean {
 			// The store lists the articles; storylines count outlets.
-			p.docs[i] = member{id: p.docs[i].id, source: p.docs[i].source}
+			p.docs[i].detail = nil
 		} else {
 			p.docs[i].sentences, p.docs[i].entities = nil, nil
 		}
@@ -154,9 +155,12 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 	outlets := map[string]bool{}
 	for _, i := range p.events[id] {
 		d := &p.docs[i]
-		a := report.Article{
-			ID: d.id, Title: d.headline, Date: day(d.date), DateSource: string(d.dateSource),
-			URL: d.url, Source: d.source, Author: d.author, Event: e.ID,
+		a := report.Article{ID: d.id, Source: d.source, Event: e.ID}
+		if d.detail != nil {
+			a.Title, a.Date, a.DateSource = d.headline, day(d.date), string(d.dateSource)
+			a.URL, a.Author = d.url, d.author
+			srcs = append(srcs, summarize.Source{Article: d.id, Headline: d.headline, Sentences: d.sentences})
+			ents = append(ents, d.entities)
 		}
 		a.DuplicateOf = p.copyOf[i]
 		if pl, ok := p.decisions[i]; ok && opt.Explain && a.DuplicateOf == "" {
@@ -165,25 +169,25 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 		if !opt.Brief {
 			e.Articles = append(e.Articles, a)
 		}
-		srcs = append(srcs, summarize.Source{Article: d.id, Headline: d.headline, Sentences: d.sentences})
-		ents = append(ents, d.entities)
 		if d.source != "" && !outlets[d.source] {
 			outlets[d.source] = true
 			e.Sources = append(e.Sources, d.source)
 		}
 	}
-	if dd, share, ok := ce.Day(); ok {
-		e.Date = day(dd)
-		e.DateConfidence = share
-		e.DateSource = p.dateSource(id, dd)
+	dd, share, dated := ce.Day()
+	if dated {
+		e.Date, e.DateConfidence = day(dd), share
 	}
 	// A retired event's card is final; its members no longer hold text.
 	if c, ok := p.cards[id]; ok && (!p.dirtyEvents[id] || !ce.Hot()) {
-		e.Title, e.Entities, e.Summary = c.title, c.entities, c.summary
+		e.Title, e.Entities, e.Summary, e.DateSource = c.title, c.entities, c.summary, c.dateSource
 		if opt.Brief {
 			e.Summary = nil
 		}
 		return e
+	}
+	if dated {
+		e.DateSource = p.dateSource(id, dd)
 	}
 	if len(srcs) > summarySources {
 		srcs = append(srcs[:summarySources/2], srcs[len(srcs)-summarySources/2:]...)
@@ -194,7 +198,7 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 	for _, s := range summarize.Summary(srcs, p.cfg.SummarySentences) {
 		e.Summary = append(e.Summary, report.Sentence{Text: s.Text, Article: s.Article})
 	}
-	p.cards[id] = card{title: e.Title, summary: e.Summary, entities: e.Entities}
+	p.cards[id] = card{title: e.Title, summary: e.Summary, entities: e.Entities, dateSource: e.DateSource}
 	if opt.Brief {
 		e.Summary = nil
 	}
@@ -206,7 +210,7 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 func (p *Pipeline) dateSource(event int, dd time.Time) string {
 	for _, i := range p.events[event] {
 		d := &p.docs[i]
-		if d.dateSource == analyze.DateGiven && d.date.Equal(dd) && (d.eventDay.IsZero() || d.eventDay.Equal(dd)) {
+		if d.detail != nil && d.dateSource == analyze.DateGiven && d.date.Equal(dd) && (d.eventDay.IsZero() || d.eventDay.Equal(dd)) {
 			return string(analyze.DateGiven)
 		}
 	}
