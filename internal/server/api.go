@@ -18,7 +18,8 @@ import (
 
 // postArticles adds one article, or an array of them, and answers where
 // each landed. Every article is checked before any is placed, so a request
-// is stored whole or not at all.
+// is stored whole or not at all. With a queue, valid articles are queued
+// instead, and the answer is 202 with their tracking ids.
 func (s *server) postArticles(w http.ResponseWriter, r *http.Request) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("Content-Type is %q: want application/json", r.Header.Get("Content-Type")))
@@ -46,6 +47,10 @@ func (s *server) postArticles(w http.ResponseWriter, r *http.Request) {
 			Error:    fmt.Sprintf("%d problem(s) in the submitted articles; nothing was stored", len(problems)),
 			Problems: problems,
 		})
+		return
+	}
+	if s.queue != nil {
+		s.enqueue(w, r, arts)
 		return
 	}
 	// Once a valid batch is being placed, finish it even if the client

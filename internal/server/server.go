@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"storyline/internal/ingest"
 	"storyline/internal/store"
 )
@@ -35,11 +37,20 @@ type Options struct {
 	// Logger receives one line per request and the errors behind 500
 	// answers; nil means slog.Default().
 	Logger *slog.Logger
+	// Queue, when not nil, takes the articles posted to /api/articles
+	// instead of the ingester: the server answers 202 with tracking ids,
+	// and GET /api/articles/{id}/status follows them (see queue.go).
+	Queue Queue
+	// Collectors are exported on /metrics beside the server's own metrics
+	// (for example the queue's status).
+	Collectors []prometheus.Collector
 }
 
 type server struct {
 	st    store.Store
 	in    *ingest.Ingester
+	queue Queue
+	met   *metrics
 	opts  Options
 	log   *slog.Logger
 	mux   *http.ServeMux
@@ -47,7 +58,8 @@ type server struct {
 }
 
 // New returns the handler serving st: reads go to the store, and articles
-// posted to /api/articles are added through in, the store's single writer.
+// posted to /api/articles are added through in, the store's single writer,
+// or queued on opts.Queue when it is set (in may then be nil).
 func New(st store.Store, in *ingest.Ingester, opts Options) http.Handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
@@ -58,10 +70,12 @@ func New(st store.Store, in *ingest.Ingester, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &server{st: st, in: in, opts: opts, log: opts.Logger, mux: http.NewServeMux(), pages: parsePages()}
+	s := &server{st: st, in: in, queue: opts.Queue, met: newMetrics(st, opts.Collectors), opts: opts, log: opts.Logger, mux: http.NewServeMux(), pages: parsePages()}
 
 	s.mux.HandleFunc("POST /api/articles", s.postArticles)
 	s.mux.HandleFunc("GET /api/articles/{id}", s.getArticle)
+	s.mux.HandleFunc("GET /api/articles/{id}/status", s.getStatus)
+	s.mux.HandleFunc("GET /api/tracking/{id}", s.getStatus)
 	s.mux.HandleFunc("GET /api/storylines", s.listStorylines)
 	s.mux.HandleFunc("GET /api/storylines/{id}", s.getStoryline)
 	s.mux.HandleFunc("GET /api/events", s.listEvents)
@@ -74,6 +88,7 @@ func New(st store.Store, in *ingest.Ingester, opts Options) http.Handler {
 	s.mux.HandleFunc("GET /events/{id}", s.eventPage)
 	s.mux.HandleFunc("GET /entities", s.entitiesPage)
 	s.mux.HandleFunc("GET /static/style.css", serveStyle)
+	s.mux.Handle("GET /metrics", s.met.handler())
 	return s
 }
 
@@ -88,11 +103,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The UI needs no scripts, frames or foreign resources; forbidding them
 	// is a second line of defence behind html/template's escaping.
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	if h, pattern := s.mux.Handler(r); pattern == "" {
-		s.fallback(sw, r, h)
+	handler, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		s.fallback(sw, r, handler)
 	} else {
 		s.mux.ServeHTTP(sw, r)
 	}
+	s.met.observe(pattern, r.Method, sw.status, time.Since(start))
 	s.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes, "duration", time.Since(start))
 }
 
