@@ -28,24 +28,7 @@ import (
 // test's, and kills it when the test ends.
 func child(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "STORYLINE_RUN_MAIN=1")
-	log, err := os.CreateTemp(t.TempDir(), args[0]+"-*.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			out, _ := os.ReadFile(log.Name())
-			t.Logf("%s:\n%s", strings.Join(args, " "), out)
-		}
-	})
+	cmd, _ := childWithLog(t, args...)
 	return cmd
 }
 
