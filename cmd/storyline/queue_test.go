@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -151,30 +152,55 @@ func TestClusterMatchesIngest(t *testing.T) {
 	arts := generated(200, 31)
 	want := queuetest.Events(t, ingested(t, arts))
 	for _, workers := range []int{1, 2} {
-		d, js := queuetest.Deployment(t)
-		db := filepath.Join(t.TempDir(), "cluster.db")
-		flags := []string{"--nats", queuetest.URL(), "--deployment", d.Name()}
-		if out, err := execute(t, append([]string{"submit", "testdata/none.jsonl"}, flags...)...); err == nil {
-			t.Errorf("submit of nothing succeeded: %s", out)
-		}
-		if err := queue.SubmitArticles(t.Context(), js, d, arts); err != nil {
-			t.Fatal(err)
-		}
-		for range workers {
-			child(t, append([]string{"worker"}, flags...)...)
-		}
-		writer := child(t, append([]string{"cluster", "--db", db}, flags...)...)
-		waitUntil(t, "all articles are placed", func() bool { return position(t, db) == int64(len(arts)) })
-		stopChild(t, writer)
-		placedOnce(t, db, arts)
+		db := clustered(t, arts, workers)
 		if got := queuetest.Events(t, db); workers == 1 && !slices.Equal(got, want) {
 			t.Errorf("one worker: the cluster stored other events than ingest:\n%q\n%q", got, want)
 		}
-		out, err := execute(t, append([]string{"status"}, flags...)...)
-		if err != nil || !strings.Contains(out, "200 analysed, 200 placed; writer lag 0") || !strings.Contains(out, "0 dead letters") {
-			t.Errorf("status: %v\n%s", err, out)
-		}
 	}
+}
+
+// TestClusterMatchesIngestOnDevSet does the same with one worker over the
+// AllSides development set: the distributed path gives the same events and
+// storylines as one process.
+func TestClusterMatchesIngestOnDevSet(t *testing.T) {
+	const path = "../../../shared/datasets/allsides-dev.jsonl"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("no ../shared/datasets beside the repo")
+	}
+	arts := readArticles([]string{path})
+	want := queuetest.Events(t, ingested(t, arts))
+	if got := queuetest.Events(t, clustered(t, arts, 1)); !slices.Equal(got, want) {
+		t.Errorf("the cluster stored %d events, ingest %d, and they differ", len(got), len(want))
+	}
+}
+
+// clustered submits arts in order to a fresh deployment served by workers
+// and a writer, all separate processes, and returns the writer's store once
+// every article is placed exactly once.
+func clustered(t *testing.T, arts []article.Article, workers int) string {
+	t.Helper()
+	d, js := queuetest.Deployment(t)
+	db := filepath.Join(t.TempDir(), "cluster.db")
+	flags := []string{"--nats", queuetest.URL(), "--deployment", d.Name()}
+	if out, err := execute(t, append([]string{"submit", "testdata/none.jsonl"}, flags...)...); err == nil {
+		t.Errorf("submit of nothing succeeded: %s", out)
+	}
+	if err := queue.SubmitArticles(t.Context(), js, d, arts); err != nil {
+		t.Fatal(err)
+	}
+	for range workers {
+		child(t, append([]string{"worker"}, flags...)...)
+	}
+	writer := child(t, append([]string{"cluster", "--db", db}, flags...)...)
+	waitUntil(t, "all articles are placed", func() bool { return position(t, db) == int64(len(arts)) })
+	stopChild(t, writer)
+	placedOnce(t, db, arts)
+	out, err := execute(t, append([]string{"status"}, flags...)...)
+	placed := fmt.Sprintf("%d analysed, %d placed; writer lag 0", len(arts), len(arts))
+	if err != nil || !strings.Contains(out, placed) || !strings.Contains(out, "0 dead letters") {
+		t.Errorf("status: %v\n%s", err, out)
+	}
+	return db
 }
 
 // TestSubmitFiles submits a directory of mixed inputs through the command.
