@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,15 +62,13 @@ func ingestCommand() *cobra.Command {
 		}
 		bar := newProgress(len(arts), quiet)
 		var sum ingestSummary
-		for start := 0; start < len(arts); start += ingestBatch {
-			batch := arts[start:min(start+ingestBatch, len(arts))]
-			landings, err := in.Add(ctx, batch)
-			if err != nil {
-				bar.abort()
-				return fmt.Errorf("ingest (after %d of %d articles were stored): %w", sum.Added, len(arts), err)
-			}
+		err = in.AddAll(ctx, slices.Chunk(arts, ingestBatch), func(landings []ingest.Landing) {
 			sum.count(landings)
-			bar.add(len(batch))
+			bar.add(len(landings))
+		})
+		if err != nil {
+			bar.abort()
+			return fmt.Errorf("ingest (after %d of %d articles were stored): %w", sum.Added+sum.Repeats, len(arts), err)
 		}
 		bar.wait()
 		stats, err := st.Stats(ctx)

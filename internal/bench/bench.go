@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"storyline/internal/analyze"
 	"storyline/internal/article"
 	"storyline/internal/eval"
 	"storyline/internal/ingest"
@@ -92,7 +91,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	res := Result{Articles: cfg.Articles, Window: min(100000, max(cfg.Articles/10, 1)), Stages: map[string]float64{}}
 	// Labels are numbered, not kept as strings: a million of each would
 	// weigh on the memory being measured.
-	gold, pred := labels{}, labels{}
+	var pred labels
 	var mem runtime.MemStats
 	start := time.Now()
 	var firstDone time.Duration
@@ -100,23 +99,16 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	done := 0
 
 	// Batches are generated, parsed and analysed one ahead of placement,
-	// as a deployment would overlap them: analysis runs on all cores,
-	// placement is one ordered step.
-	prod := produce(ctx, cfg)
-	for b := range prod.batches {
-		landings, err := in.AddAnalyzed(ctx, b.arts, b.docs)
-		if err != nil {
-			prod.stop()
-			return res, err
-		}
-		for i, l := range landings {
-			gold.add(b.arts[i].Gold.Event)
+	// and committed while the next one is placed, as ingest does.
+	gen := generator{cfg: cfg}
+	err = in.AddAll(ctx, gen.batches, func(landings []ingest.Landing) {
+		for _, l := range landings {
 			pred.add(l.Event)
 			if l.DuplicateOf != "" {
 				res.Duplicates++
 			}
 		}
-		done += len(b.arts)
+		done += len(landings)
 		if done <= res.Window {
 			firstDone = time.Since(start)
 		}
@@ -128,10 +120,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if cfg.Progress != nil {
 			cfg.Progress(done)
 		}
+	})
+	if err == nil {
+		err = gen.fail
 	}
-	if err := prod.err(); err != nil {
+	if err != nil {
 		return res, err
 	}
+	gold := gen.gold
 	elapsed := time.Since(start)
 	res.Seconds = elapsed.Seconds()
 	res.ArticlesPerSecond = float64(done) / res.Seconds
@@ -141,9 +137,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 
 	tm := in.Timings()
-	res.Stages["generate"] = prod.generate.Seconds()
-	res.Stages["parse"] = prod.parse.Seconds()
-	res.Stages["analyze"] = prod.analyze.Seconds()
+	res.Stages["generate"] = gen.generate.Seconds()
+	res.Stages["parse"] = gen.parse.Seconds()
+	res.Stages["analyze"] = tm.Analyze.Seconds()
 	res.Stages["dedupe"] = tm.Placement.Dedupe.Seconds()
 	res.Stages["cluster"] = tm.Placement.Cluster.Seconds()
 	res.Stages["link"] = tm.Placement.Link.Seconds()
@@ -192,78 +188,50 @@ func (l *labels) strings() []string {
 	return out
 }
 
-// A batch is generated articles, parsed back and analysed.
-type batch struct {
-	arts []article.Article
-	docs []analyze.Document
+// A generator yields the synthetic stream in batches, each written as JSONL
+// and parsed back, the way articles arrive. Its fields are valid once the
+// batches are consumed.
+type generator struct {
+	cfg             Config
+	generate, parse time.Duration
+	gold            labels
+	fail            error
 }
 
-// producer makes batches in the background; its timings are valid once
-// batches is closed.
-type producer struct {
-	batches                  chan batch
-	generate, parse, analyze time.Duration
-	cancel                   context.CancelFunc
-	fail                     error
-}
-
-func (p *producer) stop() {
-	p.cancel()
-	for range p.batches {
+func (g *generator) batches(yield func([]article.Article) bool) {
+	var line []byte
+	var buf bytes.Buffer
+	arts := make([]article.Article, 0, g.cfg.Batch)
+	t := time.Now()
+	flush := func() bool {
+		buf.Reset()
+		for i := range arts {
+			line = synth.AppendJSONL(line[:0], &arts[i])
+			buf.Write(line)
+			g.gold.add(arts[i].Gold.Event)
+		}
+		t1 := time.Now()
+		g.generate += t1.Sub(t)
+		parsed, problems := article.ParseJSONLines("bench", buf.Bytes())
+		g.parse += time.Since(t1)
+		if len(problems) > 0 {
+			g.fail = fmt.Errorf("bench: generated input did not parse: %v", problems[0])
+			return false
+		}
+		arts = arts[:0]
+		ok := yield(parsed)
+		t = time.Now()
+		return ok
 	}
-}
-
-func (p *producer) err() error { return p.fail }
-
-func produce(ctx context.Context, cfg Config) *producer {
-	ctx, cancel := context.WithCancel(ctx)
-	p := &producer{batches: make(chan batch, 1), cancel: cancel}
-	go func() {
-		defer close(p.batches)
-		var line []byte
-		var buf bytes.Buffer
-		arts := make([]article.Article, 0, cfg.Batch)
-		t := time.Now()
-		flush := func() bool {
-			buf.Reset()
-			for i := range arts {
-				line = synth.AppendJSONL(line[:0], &arts[i])
-				buf.Write(line)
-			}
-			t1 := time.Now()
-			p.generate += t1.Sub(t)
-			// The stream crosses the parser as JSONL, the way articles
-			// arrive.
-			parsed, problems := article.ParseJSONLines("bench", buf.Bytes())
-			t2 := time.Now()
-			p.parse += t2.Sub(t1)
-			if len(problems) > 0 {
-				p.fail = fmt.Errorf("bench: generated input did not parse: %v", problems[0])
-				return false
-			}
-			docs := pipeline.AnalyzeAll(parsed)
-			p.analyze += time.Since(t2)
-			select {
-			case p.batches <- batch{parsed, docs}:
-			case <-ctx.Done():
-				p.fail = ctx.Err()
-				return false
-			}
-			arts = arts[:0]
-			t = time.Now()
-			return true
+	for a := range synth.Stream(synth.DefaultConfig(g.cfg.Articles, g.cfg.Seed)) {
+		arts = append(arts, a)
+		if len(arts) == g.cfg.Batch && !flush() {
+			return
 		}
-		for a := range synth.Stream(synth.DefaultConfig(cfg.Articles, cfg.Seed)) {
-			arts = append(arts, a)
-			if len(arts) == cfg.Batch && !flush() {
-				return
-			}
-		}
-		if len(arts) > 0 {
-			flush()
-		}
-	}()
-	return p
+	}
+	if len(arts) > 0 {
+		flush()
+	}
 }
 
 // peakRSS reads the process's peak resident set size from Linux's

@@ -7,6 +7,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"iter"
 	"log/slog"
 	"sync"
 	"time"
@@ -14,7 +15,6 @@ import (
 	"storyline/internal/analyze"
 	"storyline/internal/article"
 	"storyline/internal/pipeline"
-	"storyline/internal/report"
 	"storyline/internal/store"
 )
 
@@ -152,6 +152,15 @@ func (in *Ingester) AddFromStream(ctx context.Context, arts []article.Article, d
 func (in *Ingester) add(ctx context.Context, arts []article.Article, docs []analyze.Document, batch store.Batch) ([]Landing, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	landings := in.place(arts, docs, &batch)
+	if err := in.commit(ctx, batch); err != nil {
+		return nil, err
+	}
+	return landings, nil
+}
+
+// place places docs and adds what changed to batch.
+func (in *Ingester) place(arts []article.Article, docs []analyze.Document, batch *store.Batch) []Landing {
 	landings := make([]Landing, len(arts))
 	fresh := map[string]article.Article{}
 	for i, d := range docs {
@@ -166,47 +175,122 @@ func (in *Ingester) add(ctx context.Context, arts []article.Article, docs []anal
 		}
 	}
 	reportStart := time.Now()
-	events, storylines, removed := in.p.Changes()
-	batch.Events, batch.Storylines, batch.Removed = events, storylines, removed
-	where := map[string]report.Article{}
-	for _, e := range events {
-		for _, a := range e.Articles {
-			a.Event = e.ID
-			where[a.ID] = a
-		}
-	}
-	storylineOf := map[string]string{}
-	for _, e := range events {
-		storylineOf[e.ID] = e.Storyline
-	}
+	batch.Events, batch.Storylines, batch.Removed = in.p.Changes()
 	for i := range landings {
 		l := &landings[i]
-		a, ok := where[l.Article]
-		if !ok {
-			continue // a repeat: its event did not change
-		}
-		l.Event, l.Storyline = a.Event, storylineOf[a.Event]
 		art, ok := fresh[l.Article]
 		if !ok {
-			continue
+			continue // a repeat, or the same id twice in this batch
 		}
-		delete(fresh, l.Article) // the same id twice in one batch is stored once
+		delete(fresh, l.Article)
+		// Where it is now: a later article of the batch may have moved
+		// its event to another storyline.
+		a, sid, _ := in.p.Article(l.Article)
+		l.Event, l.Storyline = a.Event, sid
 		batch.Articles = append(batch.Articles, store.Article{
-			Article: a, Text: art.Text, Lang: art.Lang, Origin: art.Origin, Storyline: l.Storyline,
+			Article: a, Text: art.Text, Lang: art.Lang, Origin: art.Origin, Storyline: sid,
 			Raw: store.Raw{Title: art.Title, Date: dateOnly(art.Date)},
 		})
 	}
-	storeStart := time.Now()
-	in.timings.Report += storeStart.Sub(reportStart)
+	in.timings.Report += time.Since(reportStart)
+	return landings
+}
+
+// commit stores a placed batch. If the store refuses it, the pipeline,
+// which is ahead of the store, is rebuilt from the store.
+func (in *Ingester) commit(ctx context.Context, batch store.Batch) error {
+	start := time.Now()
 	err := in.st.Commit(ctx, batch)
-	in.timings.Store += time.Since(storeStart)
+	in.timings.Store += time.Since(start)
 	if err != nil {
-		if rerr := in.replay(context.WithoutCancel(ctx)); rerr != nil {
-			return nil, fmt.Errorf("ingest: %w (and rebuilding from the store failed: %v)", err, rerr)
-		}
-		return nil, fmt.Errorf("ingest: %w", err)
+		return in.rebuildAfter(err)
 	}
-	return landings, nil
+	return nil
+}
+
+// AddAll adds batches of articles in order, as Add would one after the
+// other, but overlaps the three steps: batch n+1 is analysed (on all
+// cores) while batch n is placed and batch n-1 is committed. committed,
+// if not nil, receives each batch's landings once the batch is stored.
+//
+// When ctx ends, what was placed is still committed, so that the store
+// and the placement state stay in step, and AddAll returns ctx's error.
+// Other callers of the Ingester wait until AddAll returns.
+func (in *Ingester) AddAll(ctx context.Context, batches iter.Seq[[]article.Article], committed func([]Landing)) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	type analysed struct {
+		arts []article.Article
+		docs []analyze.Document
+	}
+	stop, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan analysed, 1)
+	go func() {
+		defer close(next)
+		for arts := range batches {
+			start := time.Now()
+			docs := pipeline.AnalyzeAll(arts)
+			in.timings.Analyze += time.Since(start) // read after next closes
+			select {
+			case next <- analysed{arts, docs}:
+			case <-stop.Done():
+				return
+			}
+		}
+	}()
+	// Drained on every return, so the analysing goroutine never leaks and
+	// its timing is read after it wrote it.
+	defer func() {
+		cancel()
+		for range next {
+		}
+	}()
+
+	var pending chan error // the commit in flight, if any
+	var pendingLandings []Landing
+	wait := func() error {
+		if pending == nil {
+			return nil
+		}
+		err := <-pending
+		pending = nil
+		if err == nil && committed != nil {
+			committed(pendingLandings)
+		}
+		return err
+	}
+	for b := range next {
+		if ctx.Err() != nil {
+			break
+		}
+		var batch store.Batch
+		landings := in.place(b.arts, b.docs, &batch)
+		if err := wait(); err != nil {
+			// The store refused the previous batch: this one, placed
+			// after it, is gone with it.
+			return in.rebuildAfter(err)
+		}
+		pending, pendingLandings = make(chan error, 1), landings
+		go func() {
+			start := time.Now()
+			err := in.st.Commit(context.WithoutCancel(ctx), batch)
+			in.timings.Store += time.Since(start) // read after pending is received
+			pending <- err
+		}()
+	}
+	if err := wait(); err != nil {
+		return in.rebuildAfter(err)
+	}
+	return ctx.Err()
+}
+
+// rebuildAfter rebuilds the pipeline from the store after a failed commit.
+func (in *Ingester) rebuildAfter(err error) error {
+	if rerr := in.replay(context.Background()); rerr != nil {
+		return fmt.Errorf("ingest: %w (and rebuilding from the store failed: %v)", err, rerr)
+	}
+	return fmt.Errorf("ingest: %w", err)
 }
 
 func dateOnly(t time.Time) string {

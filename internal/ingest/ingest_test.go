@@ -129,14 +129,18 @@ func TestAddIsIdempotent(t *testing.T) {
 	}
 }
 
-// failingStore refuses commits on demand.
+// failingStore refuses commits on demand: while fail is set, or the
+// failAt-th commit from now (counting from 1).
 type failingStore struct {
 	store.Store
-	fail bool
+	fail    bool
+	failAt  int
+	commits int
 }
 
 func (f *failingStore) Commit(ctx context.Context, b store.Batch) error {
-	if f.fail {
+	f.commits++
+	if f.fail || f.commits == f.failAt {
 		return errors.New("disk full")
 	}
 	return f.Store.Commit(ctx, b)
@@ -197,5 +201,115 @@ func TestLandingsNameEventAndStoryline(t *testing.T) {
 		if !slices.ContainsFunc(e.Articles, func(a report.Article) bool { return a.ID == l.Article }) {
 			t.Errorf("%s not among the articles of %s", l.Article, l.Event)
 		}
+	}
+}
+
+// TestAddAllEqualsAdd checks that overlapping analysis, placement and
+// commits changes nothing: the same landings and the same store as adding
+// the batches one after the other.
+func TestAddAllEqualsAdd(t *testing.T) {
+	ctx := context.Background()
+	arts := stream()
+	for _, size := range []int{1, 2, 5} {
+		seq, in := openTemp(t)
+		var want []Landing
+		for chunk := range slices.Chunk(arts, size) {
+			l, err := in.Add(ctx, chunk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, l...)
+		}
+		overlapped, in2 := openTemp(t)
+		var got []Landing
+		if err := in2.AddAll(ctx, slices.Chunk(arts, size), func(l []Landing) { got = append(got, l...) }); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("batches of %d: AddAll landed\n%+v\nAdd landed\n%+v", size, got, want)
+		}
+		if a, b := shape(t, overlapped), shape(t, seq); !slices.Equal(a, b) {
+			t.Errorf("batches of %d: AddAll stored %q, Add %q", size, a, b)
+		}
+	}
+}
+
+// TestAddAllRefusedCommit checks that when the store refuses a batch in the
+// middle of AddAll, the batches before it stay stored, nothing after it is
+// kept in memory, and adding the rest again gives what a clean run gives.
+func TestAddAllRefusedCommit(t *testing.T) {
+	ctx := context.Background()
+	arts := stream()
+	st, _ := openTemp(t)
+	fs := &failingStore{Store: st, failAt: 2}
+	in, err := Open(ctx, fs, pipeline.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored int
+	err = in.AddAll(ctx, slices.Chunk(arts, 2), func(l []Landing) { stored += len(l) })
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("AddAll with a refused commit: error %v", err)
+	}
+	if stats, _ := st.Stats(ctx); stored != 2 || stats.Articles != 2 {
+		t.Fatalf("after the second commit was refused: %d reported stored, %d in the store; want the first batch's 2", stored, stats.Articles)
+	}
+	landings, err := in.Add(ctx, arts[2:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range landings {
+		if l.Repeat {
+			t.Errorf("%s counted as a repeat after its batch was refused", l.Article)
+		}
+	}
+	clean, in2 := openTemp(t)
+	if _, err := in2.Add(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := shape(t, st), shape(t, clean); !slices.Equal(a, b) {
+		t.Errorf("after a refused batch: %q, clean run %q", a, b)
+	}
+}
+
+// TestAddAllStopsCleanly checks that a cancelled AddAll commits what it
+// placed and stops: the store and the placement state stay in step.
+func TestAddAllStopsCleanly(t *testing.T) {
+	arts := stream()
+	st, in := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	batches := 0
+	err := in.AddAll(ctx, slices.Chunk(arts, 1), func([]Landing) {
+		if batches++; batches == 2 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled AddAll: error %v", err)
+	}
+	stats, _ := st.Stats(context.Background())
+	if stats.Articles < 2 || stats.Articles == len(arts) {
+		t.Fatalf("cancelled after 2 batches: %d articles stored", stats.Articles)
+	}
+	// Adding everything again places only the rest, as one run would.
+	landings, err := in.Add(context.Background(), arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repeats := 0
+	for _, l := range landings {
+		if l.Repeat {
+			repeats++
+		}
+	}
+	clean, in2 := openTemp(t)
+	if _, err := in2.Add(context.Background(), arts); err != nil {
+		t.Fatal(err)
+	}
+	if repeats != stats.Articles {
+		t.Errorf("%d repeats, want the %d stored before the stop", repeats, stats.Articles)
+	}
+	if a, b := shape(t, st), shape(t, clean); !slices.Equal(a, b) {
+		t.Errorf("after a stop and a rerun: %q, clean run %q", a, b)
 	}
 }

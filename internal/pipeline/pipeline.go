@@ -3,6 +3,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -83,11 +84,13 @@ type Pipeline struct {
 	// eventOf is each document's event; decisions keep the full placement
 	// (for --explain) while the event is live.
 	eventOf   []int32
-	decisions map[int]cluster.Placement
+	decisions map[int32]cluster.Placement
 	outlets   map[string]string // interned outlet names
-	copyOf    []string          // by doc index: the article it duplicates, or ""
-	events    map[int][]int     // event -> indexes into docs
-	dups      *dedupe.Index
+	// copyOf is, by doc index, the doc it duplicates, or -1.
+	copyOf []int32
+	// events lists, by event id, the indexes of its docs.
+	events [][]int32
+	dups   *dedupe.Index
 
 	// What changed since the last call of Changes.
 	dirtyEvents     map[int]bool
@@ -97,9 +100,9 @@ type Pipeline struct {
 	// retired event, whose members keep only what lists an article, the
 	// card is all that is left.
 	cards map[int]card
-	// days counts, per event, the days its articles mention (Unix days):
-	// evidence of which dates of a storyline are key.
-	days    map[int]map[int64]int
+	// days counts, by event id, the days its articles mention: evidence
+	// of which dates of a storyline are key.
+	days    [][]dayCount
 	timings Timings
 }
 
@@ -122,16 +125,14 @@ func New(cfg Config) *Pipeline {
 		placer:    cluster.NewPlacer(cfg.Cluster),
 		linker:    storyline.NewLinker(cfg.Storyline),
 		byID:      map[string]int{},
-		decisions: map[int]cluster.Placement{},
+		decisions: map[int32]cluster.Placement{},
 		outlets:   map[string]string{},
-		events:    map[int][]int{},
 		dups: dedupe.NewIndex(dedupe.Options{
 			Measure: dedupe.Containment, Threshold: cfg.DuplicateThreshold, Capacity: cfg.DuplicateWindow,
 		}),
 		dirtyEvents:     map[int]bool{},
 		dirtyStorylines: map[int]bool{},
 		cards:           map[int]card{},
-		days:            map[int]map[int64]int{},
 	}
 }
 
@@ -152,7 +153,7 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	if i, ok := p.byID[d.Article.ID]; ok {
 		pl := p.placement(i)
 		sid, _ := p.linker.Of(pl.Event)
-		return Outcome{Placement: pl, Link: storyline.Link{Storyline: sid}, Repeat: true, DuplicateOf: p.copyOf[i]}
+		return Outcome{Placement: pl, Link: storyline.Link{Storyline: sid}, Repeat: true, DuplicateOf: p.duplicateOf(i)}
 	}
 	var pl cluster.Placement
 	t0 := time.Now()
@@ -180,17 +181,15 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	p.docs = append(p.docs, m)
 	p.byID[d.Article.ID] = i
 	p.eventOf = append(p.eventOf, int32(pl.Event))
-	p.decisions[i] = pl
-	p.copyOf = append(p.copyOf, "")
-	if original >= 0 {
-		p.copyOf[i] = p.docs[original].id
+	p.decisions[int32(i)] = pl
+	p.copyOf = append(p.copyOf, int32(original))
+	for len(p.events) <= pl.Event {
+		p.events = append(p.events, nil)
+		p.days = append(p.days, nil)
 	}
-	p.events[pl.Event] = append(p.events[pl.Event], i)
+	p.events[pl.Event] = append(p.events[pl.Event], int32(i))
 	for _, day := range d.Days {
-		if p.days[pl.Event] == nil {
-			p.days[pl.Event] = map[int64]int{}
-		}
-		p.days[pl.Event][day.Unix()/86400]++
+		p.days[pl.Event] = countDay(p.days[pl.Event], int32(day.Unix()/86400))
 	}
 	p.dirtyEvents[pl.Event] = true
 	before, had := p.linker.Of(pl.Event)
@@ -205,7 +204,30 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 		p.retire(id)
 	}
 	p.timings.Retire += time.Since(t3)
-	return Outcome{Placement: pl, Link: link, DuplicateOf: p.copyOf[i]}
+	return Outcome{Placement: pl, Link: link, DuplicateOf: p.duplicateOf(i)}
+}
+
+// duplicateOf returns the id of the article doc i copies, or "".
+func (p *Pipeline) duplicateOf(i int) string {
+	if o := p.copyOf[i]; o >= 0 {
+		return p.docs[o].id
+	}
+	return ""
+}
+
+// A dayCount is how many articles of an event mention a day (Unix days).
+type dayCount struct{ day, n int32 }
+
+// countDay counts one more mention of day in counts, which it keeps sorted
+// by day: most events mention a handful of days, and a slice of them is a
+// tenth of a map's size.
+func countDay(counts []dayCount, day int32) []dayCount {
+	i, found := slices.BinarySearchFunc(counts, day, func(c dayCount, d int32) int { return cmp.Compare(c.day, d) })
+	if found {
+		counts[i].n++
+		return counts
+	}
+	return slices.Insert(counts, i, dayCount{day, 1})
 }
 
 // keptEntities bounds the entities kept per placed document, most salient
@@ -270,7 +292,7 @@ func (p *Pipeline) intern(s string) string {
 // placement returns how document i was placed; for an event retired from
 // the live window only its event is still known.
 func (p *Pipeline) placement(i int) cluster.Placement {
-	if pl, ok := p.decisions[i]; ok {
+	if pl, ok := p.decisions[int32(i)]; ok {
 		return pl
 	}
 	return cluster.Placement{Article: p.docs[i].id, Event: int(p.eventOf[i]), BestEvent: -1}

@@ -95,8 +95,19 @@ func TestDuplicatesAndChanges(t *testing.T) {
 		t.Fatalf("changes: %d events, %d storylines, %d removed; want 2, 2, 0", len(events), len(storylines), len(removed))
 	}
 	bank := events[0]
-	if len(bank.Articles) != 2 || bank.Articles[1].DuplicateOf != "orig" || len(bank.Sources) != 2 {
-		t.Errorf("bank event: %d articles, sources %v, second duplicate of %q", len(bank.Articles), bank.Sources, bank.Articles[1].DuplicateOf)
+	if len(bank.Articles) != 0 || len(bank.Sources) != 2 || bank.Title == "" || len(bank.Summary) == 0 {
+		t.Errorf("bank event in changes: %d articles (want none: the store writes them one by one), sources %v, title %q, %d summary sentences",
+			len(bank.Articles), bank.Sources, bank.Title, len(bank.Summary))
+	}
+	copied, storyline, ok := p.Article("copy")
+	if !ok || copied.DuplicateOf != "orig" || copied.Event != bank.ID || storyline != bank.Storyline || copied.Title == "" {
+		t.Errorf("Article(copy) = %+v in storyline %q (found %v); want a duplicate of orig in %s of %s", copied, storyline, ok, bank.ID, bank.Storyline)
+	}
+	if orig, _, _ := p.Article("orig"); orig.Explain == nil || !orig.Explain.NewEvent {
+		t.Errorf("Article(orig) explains %+v; want the placement that opened the event", orig.Explain)
+	}
+	if _, _, ok := p.Article("never-seen"); ok {
+		t.Error("Article found an article never added")
 	}
 	if e, s, r := p.Changes(); len(e)+len(s)+len(r) != 0 {
 		t.Errorf("second Changes without new articles: %d %d %d", len(e), len(s), len(r))

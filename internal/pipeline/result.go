@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"storyline/internal/analyze"
@@ -21,11 +23,17 @@ type Options struct {
 	// Explain adds, to each article, the similarity components that decided
 	// its placement.
 	Explain bool
-	// Brief leaves out events' articles and summaries, for the storylines
-	// a store rewrites: it keeps their events' ids, titles, dates and
-	// entities.
-	Brief bool
+	// OmitArticles leaves out events' article lists: a store writes
+	// articles one by one as they come (see Pipeline.Article), and an
+	// event's list grows with every report of it.
+	OmitArticles bool
+	// OmitSummary leaves out events' summaries, for the storylines a store
+	// rewrites: they keep their events' ids, titles, dates and entities.
+	OmitSummary bool
 }
+
+// brief is how a storyline lists its events for a store.
+var brief = Options{OmitArticles: true, OmitSummary: true}
 
 // Result reports every storyline with its events and articles.
 func (p *Pipeline) Result(opt Options) report.Result {
@@ -71,22 +79,37 @@ func (p *Pipeline) storyline(s *storyline.Storyline, opt Options) report.Storyli
 // an event (each with all its events), and the ids of storylines left empty.
 // Ids are the stable ones, not renumbered as in Result.
 func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyline, removed []string) {
-	for _, id := range slices.Sorted(maps.Keys(p.dirtyEvents)) {
-		e := p.Event(id, Options{Explain: true})
+	opt := Options{OmitArticles: true}
+	var drafts []*draft
+	ids := slices.Sorted(maps.Keys(p.dirtyEvents))
+	for _, id := range ids {
+		e, d := p.event(id, opt)
 		if sid, ok := p.linker.Of(id); ok {
 			e.Storyline = StorylineID(sid)
 		}
 		events = append(events, e)
+		if d != nil {
+			drafts = append(drafts, d)
+		}
 	}
+	// Summaries are most of the work, and each event's stands alone.
+	writeAll(drafts, p.cfg.SummarySentences)
+	for _, d := range drafts {
+		p.cards[d.id] = d.card
+	}
+	for i := range events {
+		events[i] = p.withCard(events[i], ids[i], opt)
+	}
+	// The cards are current now: storylines list these events from them.
+	clear(p.dirtyEvents)
 	for _, sid := range slices.Sorted(maps.Keys(p.dirtyStorylines)) {
 		s := p.linker.Storyline(sid)
 		if len(s.Events) == 0 {
 			removed = append(removed, StorylineID(sid))
 			continue
 		}
-		storylines = append(storylines, p.storyline(s, Options{Brief: true}))
+		storylines = append(storylines, p.storyline(s, brief))
 	}
-	clear(p.dirtyEvents)
 	clear(p.dirtyStorylines)
 	return events, storylines, removed
 }
@@ -107,6 +130,8 @@ type card struct {
 	summary    []report.Sentence
 	entities   []report.Entity
 	dateSource string
+	sources    []string // outlets, in order of first report
+	reports    int      // articles that are not copies of another
 }
 
 // maxEventEntities bounds the entities an event report lists, most salient
@@ -132,7 +157,8 @@ func (p *Pipeline) retire(id int) {
 	if p.cfg.Lean {
 		c := p.cards[id]
 		// Copied: a slice of the longer list would keep all of it alive.
-		p.cards[id] = card{title: c.title, dateSource: c.dateSource, entities: slices.Clone(c.entities[:min(len(c.entities), leanEntities)])}
+		p.cards[id] = card{title: c.title, dateSource: c.dateSource, sources: c.sources, reports: c.reports,
+			entities: slices.Clone(c.entities[:min(len(c.entities), leanEntities)])}
 	}
 	for _, i := range p.events[id] {
 		if p.cfg.Lean {
@@ -148,61 +174,140 @@ func (p *Pipeline) retire(id int) {
 
 // Event reports one event.
 func (p *Pipeline) Event(id int, opt Options) report.Event {
+	e, d := p.event(id, opt)
+	if d != nil {
+		d.write(p.cfg.SummarySentences)
+		p.cards[id] = d.card
+	}
+	return p.withCard(e, id, opt)
+}
+
+// event reports an event without what its card holds, and returns the
+// draft of a new card when the event changed since its card was written.
+func (p *Pipeline) event(id int, opt Options) (report.Event, *draft) {
 	ce := p.placer.Event(id)
 	e := report.Event{ID: EventID(id), DateSource: string(analyze.DateUnknown)}
-	var srcs []summarize.Source
-	var ents [][]entity.Entity
-	outlets := map[string]bool{}
-	for _, i := range p.events[id] {
-		d := &p.docs[i]
-		a := report.Article{ID: d.id, Source: d.source, Event: e.ID}
-		if d.detail != nil {
-			a.Title, a.Date, a.DateSource = d.headline, day(d.date), string(d.dateSource)
-			a.URL, a.Author = d.url, d.author
-			srcs = append(srcs, summarize.Source{Article: d.id, Headline: d.headline, Sentences: d.sentences})
-			ents = append(ents, d.entities)
-		}
-		a.DuplicateOf = p.copyOf[i]
-		if pl, ok := p.decisions[i]; ok && opt.Explain && a.DuplicateOf == "" {
-			a.Explain = p.explain(pl)
-		}
-		if !opt.Brief {
-			e.Articles = append(e.Articles, a)
-		}
-		if d.source != "" && !outlets[d.source] {
-			outlets[d.source] = true
-			e.Sources = append(e.Sources, d.source)
+	// A retired event's card is final; its members no longer hold text.
+	_, carded := p.cards[id]
+	stale := !carded || (p.dirtyEvents[id] && ce.Hot())
+	var d *draft
+	if stale {
+		d = &draft{id: id}
+	}
+	if stale || !opt.OmitArticles {
+		// Only a new card or the article list needs the articles: a
+		// storyline lists its events on every change, from their cards.
+		outlets := map[string]bool{}
+		for _, i := range p.events[id] {
+			m := &p.docs[i]
+			if !opt.OmitArticles {
+				e.Articles = append(e.Articles, p.article(i, e.ID, opt.Explain))
+			}
+			if !stale {
+				continue
+			}
+			if m.detail != nil {
+				d.sources = append(d.sources, summarize.Source{Article: m.id, Headline: m.headline, Sentences: m.sentences})
+				d.entities = append(d.entities, m.entities)
+			}
+			if p.copyOf[i] < 0 {
+				d.card.reports++
+			}
+			if m.source != "" && !outlets[m.source] {
+				outlets[m.source] = true
+				d.card.sources = append(d.card.sources, m.source)
+			}
 		}
 	}
 	dd, share, dated := ce.Day()
 	if dated {
 		e.Date, e.DateConfidence = day(dd), share
 	}
-	// A retired event's card is final; its members no longer hold text.
-	if c, ok := p.cards[id]; ok && (!p.dirtyEvents[id] || !ce.Hot()) {
-		e.Title, e.Entities, e.Summary, e.DateSource = c.title, c.entities, c.summary, c.dateSource
-		if opt.Brief {
-			e.Summary = nil
+	if stale {
+		d.card.dateSource = e.DateSource
+		if dated {
+			d.card.dateSource = p.dateSource(id, dd)
 		}
-		return e
 	}
-	if dated {
-		e.DateSource = p.dateSource(id, dd)
-	}
-	if len(srcs) > summarySources {
-		srcs = append(srcs[:summarySources/2], srcs[len(srcs)-summarySources/2:]...)
-	}
-	e.Title = summarize.Title(srcs)
-	e.Entities = entitiesOf(ents)
-	e.Entities = e.Entities[:min(len(e.Entities), maxEventEntities)]
-	for _, s := range summarize.Summary(srcs, p.cfg.SummarySentences) {
-		e.Summary = append(e.Summary, report.Sentence{Text: s.Text, Article: s.Article})
-	}
-	p.cards[id] = card{title: e.Title, summary: e.Summary, entities: e.Entities, dateSource: e.DateSource}
-	if opt.Brief {
+	return e, d
+}
+
+// withCard completes an event's report from its card.
+func (p *Pipeline) withCard(e report.Event, id int, opt Options) report.Event {
+	c := p.cards[id]
+	e.Title, e.Entities, e.Summary, e.DateSource, e.Sources = c.title, c.entities, c.summary, c.dateSource, c.sources
+	if opt.OmitSummary {
 		e.Summary = nil
 	}
 	return e
+}
+
+// A draft is a card about to be written, with the articles it is written
+// from. Writing needs nothing else, so drafts are written on all cores.
+type draft struct {
+	id       int
+	sources  []summarize.Source
+	entities [][]entity.Entity
+	card     card
+}
+
+func (d *draft) write(sentences int) {
+	srcs := d.sources
+	if len(srcs) > summarySources {
+		srcs = append(srcs[:summarySources/2], srcs[len(srcs)-summarySources/2:]...)
+	}
+	d.card.title = summarize.Title(srcs)
+	ents := entitiesOf(d.entities)
+	d.card.entities = ents[:min(len(ents), maxEventEntities)]
+	for _, s := range summarize.Summary(srcs, sentences) {
+		d.card.summary = append(d.card.summary, report.Sentence{Text: s.Text, Article: s.Article})
+	}
+}
+
+// writeAll writes drafts on all cores.
+func writeAll(drafts []*draft, sentences int) {
+	next := make(chan *draft)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(drafts)) {
+		wg.Go(func() {
+			for d := range next {
+				d.write(sentences)
+			}
+		})
+	}
+	for _, d := range drafts {
+		next <- d
+	}
+	close(next)
+	wg.Wait()
+}
+
+// article reports document i, a member of event.
+func (p *Pipeline) article(i int32, event string, explain bool) report.Article {
+	d := &p.docs[i]
+	a := report.Article{ID: d.id, Source: d.source, Event: event, DuplicateOf: p.duplicateOf(int(i))}
+	if d.detail != nil {
+		a.Title, a.Date, a.DateSource = d.headline, day(d.date), string(d.dateSource)
+		a.URL, a.Author = d.url, d.author
+	}
+	if pl, ok := p.decisions[i]; ok && explain && a.DuplicateOf == "" {
+		a.Explain = p.explain(pl)
+	}
+	return a
+}
+
+// Article reports a placed article as its event lists it, with the
+// explanation of its placement, and the storyline its event is in now.
+func (p *Pipeline) Article(id string) (a report.Article, storyline string, ok bool) {
+	i, ok := p.byID[id]
+	if !ok {
+		return report.Article{}, "", false
+	}
+	ev := int(p.eventOf[i])
+	if sid, ok := p.linker.Of(ev); ok {
+		storyline = StorylineID(sid)
+	}
+	return p.article(int32(i), EventID(ev), true), storyline, true
 }
 
 // dateSource says "given" when the event's date is the publication date an
@@ -403,7 +508,7 @@ func day(t time.Time) *string {
 }
 
 // EventID is the public id of the event a Placement numbers.
-func EventID(n int) string { return fmt.Sprintf("e%d", n+1) }
+func EventID(n int) string { return "e" + strconv.Itoa(n+1) }
 
 // StorylineID is the public id of the storyline a Link numbers.
-func StorylineID(n int) string { return fmt.Sprintf("s%d", n+1) }
+func StorylineID(n int) string { return "s" + strconv.Itoa(n+1) }

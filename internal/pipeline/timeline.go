@@ -43,8 +43,8 @@ func (p *Pipeline) rankTimeline(ids []int, n int, report func(int) report.Event)
 	names := map[int][]string{}
 	spread := map[string]int{}
 	for _, id := range ids {
-		for day, c := range p.days[id] {
-			recalls[day] += c
+		for _, c := range p.days[id] {
+			recalls[int64(c.day)] += int(c.n)
 		}
 		for _, e := range report(id).Entities {
 			names[id] = append(names[id], e.Key)
@@ -64,15 +64,8 @@ func (p *Pipeline) rankTimeline(ids []int, n int, report func(int) report.Event)
 		if !ok {
 			continue
 		}
-		reports, outlets := 0, map[string]bool{}
-		for _, i := range p.events[id] {
-			if p.copyOf[i] == "" {
-				reports++
-			}
-			if s := p.docs[i].source; s != "" {
-				outlets[s] = true
-			}
-		}
+		// report(id) made the event's card.
+		reports, outlets := p.cards[id].reports, p.cards[id].sources
 		cast := 0
 		for _, k := range main {
 			if slices.Contains(names[id], k) {
