@@ -385,7 +385,16 @@ func entitiesOf(docs [][]entity.Entity) []report.Entity {
 		out = append(out, report.Entity{Key: k, Name: name, Type: string(t), Aliases: aliases, Mentions: a.mentions})
 		weights[name] = a.weight
 	}
-	slices.SortStableFunc(out, func(a, b report.Entity) int { return cmp.Compare(weights[b.Name], weights[a.Name]) })
+	// People, places and organisations first: they are who and where.
+	// Nationalities and groups ("Syrian", "Kurds") are mentioned often and
+	// tell a reader little that the places do not.
+	other := func(e report.Entity) bool { return e.Type == string(entity.Other) }
+	slices.SortStableFunc(out, func(a, b report.Entity) int {
+		if c := cmpBool(other(a), other(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(weights[b.Name], weights[a.Name])
+	})
 	return out
 }
 
@@ -423,12 +432,26 @@ func mergeEntities(events []report.Event) []report.Entity {
 		out = append(out, *byKey[k])
 	}
 	slices.SortStableFunc(out, func(a, b report.Entity) int {
+		if c := cmpBool(a.Type == string(entity.Other), b.Type == string(entity.Other)); c != 0 {
+			return c // as in an event's list
+		}
 		if c := cmp.Compare(spread[b.Key], spread[a.Key]); c != 0 {
 			return c
 		}
 		return cmp.Compare(b.Mentions, a.Mentions)
 	})
 	return out
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // argmax returns the key with the largest count; better breaks ties.
