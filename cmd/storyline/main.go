@@ -3,10 +3,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -50,4 +53,14 @@ func configFlags(cmd *cobra.Command) func() (pipeline.Config, error) {
 		}
 		return cfg, nil
 	}
+}
+
+// interruptible returns cmd's context, cancelled by the first SIGINT or
+// SIGTERM so that the command stops cleanly (finishing the commit in
+// flight, closing the store). Only the first: a second signal then kills
+// the process at once, for when stopping cleanly takes too long.
+func interruptible(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	return ctx, stop
 }

@@ -5,10 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"os/signal"
 	"path"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -52,7 +50,7 @@ on as many machines, as the load needs. Stop with Ctrl-C.`,
 	cmd.Flags().DurationVar(&w.AckWait, "ack-wait", time.Minute, "time after which the jobs of a silent worker go to another")
 	cmd.Flags().IntVar(&w.MaxAttempts, "max-attempts", 5, "tries of a failing job before it is dead-lettered")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+		ctx, stop := interruptible(cmd)
 		defer stop()
 		nc, js, d, err := connect("storyline worker")
 		if err != nil {
@@ -87,7 +85,7 @@ the store says. Stop with Ctrl-C.`,
 		if err != nil {
 			return err
 		}
-		ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+		ctx, stop := interruptible(cmd)
 		defer stop()
 		nc, js, d, err := connect("storyline cluster")
 		if err != nil {

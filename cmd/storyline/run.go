@@ -73,31 +73,77 @@ func printResult(w io.Writer, res report.Result, explain bool) {
 			}
 		}
 		for _, e := range s.Events {
+			// One line per event keeps a long storyline scannable; the
+			// storyline is already named above.
 			fmt.Fprintf(w, "\n  Event %s  %s  %s\n", e.ID, dateOrUndated(e.Date, e.DateSource), e.Title)
-			if len(e.Entities) > 0 {
-				fmt.Fprintf(w, "    Who/where: %s\n", entityLine(e.Entities, 8))
-			}
-			for _, sen := range e.Summary {
-				fmt.Fprintf(w, "    · %s [%s]\n", sen.Text, sen.Article)
-			}
-			for _, a := range e.Articles {
-				title := a.Title
-				if title == "" {
-					title = "(no headline)"
-				}
-				fmt.Fprintf(w, "    - %s  %s  %s\n", a.ID, dateOrUndated(a.Date, ""), title)
-				if explain && a.Explain != nil {
-					x := a.Explain
-					verdict := "joined"
-					if x.NewEvent {
-						verdict = "new event"
-					}
-					fmt.Fprintf(w, "        %s: best %s sim=%.3f (body %.3f, lead %.3f, entities %.3f, time×%.2f, days %.0f) threshold %.2f, %d candidates\n",
-						verdict, x.BestCandidate, x.Similarity, x.Body, x.Lead, x.Entities, x.TimeFactor, x.DaysApart, x.Threshold, x.Candidates)
-				}
-			}
+			printEventDetails(w, "    ", e, explain)
 		}
 		fmt.Fprintln(w)
+	}
+}
+
+// printEvent prints one event on its own, as storyline show does: with
+// nothing around it, its header spells out what a storyline's list of
+// events abbreviates or leaves to the storyline.
+func printEvent(w io.Writer, e report.Event, explain bool) {
+	fmt.Fprintf(w, "Event %s: %s\n", e.ID, e.Title)
+	date := "undated"
+	if e.Date != nil {
+		date = *e.Date
+		if e.DateSource == "inferred" {
+			date += " (inferred from the articles' text)"
+		}
+	}
+	fmt.Fprintf(w, "  Date: %s\n", date)
+	fmt.Fprintf(w, "  Storyline: %s\n", e.Storyline)
+	printEventDetails(w, "  ", e, explain)
+}
+
+// printEventDetails prints what an event is made of, each line after
+// indent: its outlets, who and where, its summary and its articles.
+func printEventDetails(w io.Writer, indent string, e report.Event, explain bool) {
+	if len(e.Sources) > 0 {
+		fmt.Fprintf(w, "%sSources: %s\n", indent, strings.Join(e.Sources, ", "))
+	}
+	if len(e.Entities) > 0 {
+		fmt.Fprintf(w, "%sWho/where: %s\n", indent, entityLine(e.Entities, 8))
+	}
+	// A sentence names its article; the outlet, when known, says at a
+	// glance whose words they are.
+	outlet := make(map[string]string, len(e.Articles))
+	for _, a := range e.Articles {
+		outlet[a.ID] = a.Source
+	}
+	for _, sen := range e.Summary {
+		from := sen.Article
+		if o := outlet[sen.Article]; o != "" {
+			from = o + ", " + sen.Article
+		}
+		fmt.Fprintf(w, "%s· %s [%s]\n", indent, sen.Text, from)
+	}
+	for _, a := range e.Articles {
+		title := a.Title
+		if title == "" {
+			title = "(no headline)"
+		}
+		if a.Source != "" {
+			title = a.Source + "  " + title
+		}
+		fmt.Fprintf(w, "%s- %s  %s  %s\n", indent, a.ID, dateOrUndated(a.Date, ""), title)
+		if a.URL != "" {
+			fmt.Fprintf(w, "%s    %s\n", indent, a.URL)
+		}
+		if explain && a.Explain != nil && a.Explain.Candidates == 0 {
+			fmt.Fprintf(w, "%s    new event: no earlier event shared its words or names\n", indent)
+		} else if explain && a.Explain != nil {
+			x := a.Explain
+			verdict := "joined"
+			if x.NewEvent {
+				verdict = "new event"
+			}
+			fmt.Fprintf(w, "%s    %s: best %s sim=%.3f (body %.3f, lead %.3f, entities %.3f, time×%.2f, days %.0f) threshold %.2f, %d candidates\n",
+				indent, verdict, x.BestCandidate, x.Similarity, x.Body, x.Lead, x.Entities, x.TimeFactor, x.DaysApart, x.Threshold, x.Candidates)
+		}
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,7 +46,7 @@ rejected; the store is then only read.`,
 		if err != nil {
 			return err
 		}
-		ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+		ctx, stop := interruptible(cmd)
 		defer stop()
 		opts := server.Options{Logger: slog.Default()}
 		var st store.Store
@@ -103,7 +101,6 @@ rejected; the store is then only read.`,
 			return err
 		case <-ctx.Done():
 		}
-		stop() // a second signal kills the process at once
 		slog.Info("shutting down", "grace", shutdownGrace)
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 		defer cancel()

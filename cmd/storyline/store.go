@@ -50,7 +50,8 @@ func ingestCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		ctx := cmd.Context()
+		ctx, stop := interruptible(cmd)
+		defer stop()
 		st, in, err := openIngester(ctx, *db, cfg)
 		if err != nil {
 			return err
@@ -68,7 +69,13 @@ func ingestCommand() *cobra.Command {
 		})
 		if err != nil {
 			bar.abort()
-			return fmt.Errorf("ingest (after %d of %d articles were stored): %w", sum.Added+sum.Repeats, len(arts), err)
+			stored := sum.Added + sum.Repeats
+			if ctx.Err() != nil {
+				// What was placed is committed, so the same ingest run
+				// again skips it and adds the rest.
+				return fmt.Errorf("ingest interrupted after %d of %d articles were stored; run it again to add the rest: %w", stored, len(arts), err)
+			}
+			return fmt.Errorf("ingest (after %d of %d articles were stored): %w", stored, len(arts), err)
 		}
 		bar.wait()
 		stats, err := st.Stats(ctx)
@@ -249,22 +256,37 @@ func showCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().BoolVar(&explain, "explain", false, "say why each article joined its event")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		st, err := openStore(cmd.Context(), *db)
+		id := args[0]
+		isEvent := strings.HasPrefix(id, "e")
+		if !isEvent && !strings.HasPrefix(id, "s") {
+			return fmt.Errorf("%q: want an event id (e12) or a storyline id (s3)", id)
+		}
+		ctx := cmd.Context()
+		st, err := openStore(ctx, *db)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		s, err := storylineOrEvent(cmd.Context(), st, args[0])
+		w := cmd.OutOrStdout()
+		if isEvent {
+			e, err := st.Event(ctx, id)
+			if err != nil {
+				return notStored(id, err)
+			}
+			if asJSON {
+				return writeJSON(w, e)
+			}
+			printEvent(w, e, explain)
+			return nil
+		}
+		s, err := st.Storyline(ctx, id)
 		if err != nil {
-			return err
+			return notStored(id, err)
 		}
 		if asJSON {
-			if strings.HasPrefix(args[0], "e") {
-				return writeJSON(cmd.OutOrStdout(), s.Events[0])
-			}
-			return writeJSON(cmd.OutOrStdout(), s)
+			return writeJSON(w, s)
 		}
-		printResult(cmd.OutOrStdout(), report.Result{Storylines: []report.Storyline{s}}, explain)
+		printResult(w, report.Result{Storylines: []report.Storyline{s}}, explain)
 		return nil
 	}
 	return cmd
@@ -310,25 +332,14 @@ func timelineCommand() *cobra.Command {
 	return cmd
 }
 
-// storylineOrEvent reads a storyline, or an event wrapped in a storyline of
-// its own, so both print the same way.
-func storylineOrEvent(ctx context.Context, st store.Store, id string) (report.Storyline, error) {
-	var s report.Storyline
-	var err error
-	switch {
-	case strings.HasPrefix(id, "s"):
-		s, err = st.Storyline(ctx, id)
-	case strings.HasPrefix(id, "e"):
-		var e report.Event
-		e, err = st.Event(ctx, id)
-		s = report.Storyline{ID: e.Storyline, Title: "event " + e.ID + " of storyline " + e.Storyline, Events: []report.Event{e}}
-	default:
-		return s, fmt.Errorf("%q: want an event id (e12) or a storyline id (s3)", id)
-	}
+// notStored words a failed lookup of id for the command line: an id that is
+// not stored is the user's mistake, not the store's, and needs no store
+// jargon.
+func notStored(id string, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return s, fmt.Errorf("nothing stored with id %s", id)
+		return fmt.Errorf("nothing stored with id %s", id)
 	}
-	return s, err
+	return err
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,7 +38,7 @@ from its web page. Stop with Ctrl-C; --once polls every feed once and exits.`,
 		if err != nil {
 			return err
 		}
-		ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+		ctx, stop := interruptible(cmd)
 		defer stop()
 		st, in, err := openIngester(ctx, *db, cfg)
 		if err != nil {
