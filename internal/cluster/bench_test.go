@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"runtime"
 	"testing"
 
 	"storyline/internal/analyze"
@@ -32,12 +33,12 @@ func BenchmarkCandidates(b *testing.B) {
 	p, docs := warmPlacer(b, 5000, 200)
 	fs := make([]features, len(docs))
 	for i := range docs {
-		fs[i] = p.prepare(&docs[i])
+		fs[i] = p.prepare(&docs[i], false)
 	}
 	b.ResetTimer()
 	var n int
 	for i := 0; b.Loop(); i++ {
-		n += len(p.candidates(fs[i%len(fs)]))
+		n += len(p.candidates(&fs[i%len(fs)]))
 	}
 	b.ReportMetric(float64(n)/float64(b.N), "candidates/op")
 }
@@ -51,15 +52,15 @@ func BenchmarkSimilarity(b *testing.B) {
 	}
 	var pairs []pair
 	for i := range docs {
-		f := p.prepare(&docs[i])
-		for _, id := range p.candidates(f) {
+		f := p.prepare(&docs[i], false)
+		for _, id := range p.candidates(&f) {
 			pairs = append(pairs, pair{f, p.events[id]})
 		}
 	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		pr := pairs[i%len(pairs)]
-		p.similarity(pr.f, pr.e)
+		p.similarity(&pr.f, pr.e)
 	}
 }
 
@@ -73,4 +74,26 @@ func BenchmarkPlace(b *testing.B) {
 		d.Article.ID += "'" // a fresh article each time round
 		p.Place(&d)
 	}
+}
+
+// BenchmarkColdEvent measures what an event costs once it has expired, the
+// memory that grows with the stream: every placement starts an event (no
+// similarity reaches the threshold) and expires the one before.
+func BenchmarkColdEvent(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Threshold = 2
+	cfg.IdleArticles = 0
+	p := NewPlacer(cfg)
+	d := hanoiAP.doc()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		p.Place(d)
+		p.Expired()
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(b.N), "heap-B/event")
+	runtime.KeepAlive(p)
 }

@@ -16,14 +16,25 @@ import (
 // documents in the same order always give the same events.
 type Placer struct {
 	cfg     Config
-	df      map[uint64]int32
-	namesDF map[string]int32
+	terms   vocab // body terms, by id
+	names   vocab // entity keys, by nameKey
 	docs    int
 	logDocs float32 // log(docs+1), the numerator of every IDF
 	seq     int
-	events  []*Event // by id; evicted events stay here for reads, not in the index
-	terms   map[uint64][]int32
-	names   map[string][]int32
+	events  []*Event // by id; cold events stay here for reads, not in the index
+
+	// The inverted indexes, by vocabulary slot. They hold hot events only.
+	termIndex map[uint32]postings
+	nameIndex map[uint32]postings
+
+	// Scratch of candidates: shared query terms and names by event id, zero
+	// between calls, and the events hit.
+	hits []int32
+	hit  []int32
+
+	scratch []entry  // for pruning
+	fresh   []uint32 // for indexing
+	ranked  []ranked // for Salient
 
 	touched []touch // events in the order they last grew, for expiry
 	head    int
@@ -33,16 +44,26 @@ type Placer struct {
 
 // An Event is a set of documents reporting one real-world happening.
 type Event struct {
-	ID       int
-	Articles []string // member article ids, in arrival order
+	ID int
 
-	body     weights[uint64] // sum of members' unit tf vectors
-	lead     weights[uint64]
-	entities weights[string]
-	days     weights[int64] // day (Unix days) -> confidence-weighted votes
-	lastSeq  int
-	lastDate time.Time // of its latest dated article
-	given    int       // members that came with their date
+	// The answer of Day, kept up to date as dates arrive, so that a cold
+	// event needs nothing else.
+	day          int64   // Unix days
+	dayW, dayAll float32 // the votes for day, and all votes
+
+	live *liveEvent // nil once the event is cold
+}
+
+// liveEvent is what a hot event needs to be compared and to grow.
+type liveEvent struct {
+	body, lead centroid // sums of members' unit tf vectors
+	entities   centroid // sums of members' entity saliences, by hashed key
+	names      []string // entity keys, parallel to entities
+	indexed    []uint32 // term slots the event was ever posted under, sorted
+	days       []vote   // in arrival order
+	lastSeq    int
+	lastDate   time.Time // of its latest dated article
+	given      int       // members that came with their date
 
 	// Norms of the centroids under the IDF of when they were computed:
 	// recomputing them for every comparison cost more than all else, and
@@ -51,30 +72,46 @@ type Event struct {
 	bodyNorm, leadNorm, namesNorm float64
 	normDocs                      int
 	normStale                     bool
-	hot                           bool
-	indexed                       map[uint64]bool
-	named                         map[string]bool
+}
+
+// A vote is the confidence-weighted evidence for an event's day.
+type vote struct {
+	day int64 // Unix days
+	w   float32
 }
 
 // Hot reports whether the event can still grow: whether it is in the index
 // that proposes candidates.
-func (e *Event) Hot() bool { return e.hot }
+func (e *Event) Hot() bool { return e.live != nil }
 
 // Day returns the event's date, the day most of its evidence points to, with
 // the share of the evidence behind it; ok is false when nothing is dated.
 func (e *Event) Day() (day time.Time, share float64, ok bool) {
-	var best int64
-	var bestW, total float32
-	for d, w := range e.days.all() {
-		total += w
-		if w > bestW || (w == bestW && d < best) {
-			best, bestW = d, w
-		}
-	}
-	if total == 0 {
+	if e.dayAll == 0 {
 		return time.Time{}, 0, false
 	}
-	return time.Unix(best*86400, 0).UTC(), float64(bestW / total), true
+	return time.Unix(e.day*86400, 0).UTC(), float64(e.dayW / e.dayAll), true
+}
+
+// vote adds evidence for a day and updates the answer of Day.
+func (e *Event) vote(day int64, w float32) {
+	l := e.live
+	if i := slices.IndexFunc(l.days, func(v vote) bool { return v.day == day }); i >= 0 {
+		l.days[i].w += w
+	} else {
+		l.days = append(l.days, vote{day, w})
+	}
+	// Summed in arrival order, as always, so that the share is the same
+	// on every run.
+	var best int64
+	var bestW, total float32
+	for _, v := range l.days {
+		total += v.w
+		if v.w > bestW || (v.w == bestW && v.day < best) {
+			best, bestW = v.day, v.w
+		}
+	}
+	e.day, e.dayW, e.dayAll = best, bestW, total
 }
 
 // Components are the parts of a similarity, reported by --explain.
@@ -100,11 +137,11 @@ type Placement struct {
 // NewPlacer returns an empty Placer.
 func NewPlacer(cfg Config) *Placer {
 	return &Placer{
-		cfg:     cfg,
-		df:      map[uint64]int32{},
-		namesDF: map[string]int32{},
-		terms:   map[uint64][]int32{},
-		names:   map[string][]int32{},
+		cfg:       cfg,
+		terms:     newVocab(),
+		names:     newVocab(),
+		termIndex: map[uint32]postings{},
+		nameIndex: map[uint32]postings{},
 	}
 }
 
@@ -116,19 +153,16 @@ func (p *Placer) Events() []*Event { return p.events }
 
 // features is a document prepared for comparison under the current IDF.
 type features struct {
-	body, lead Vector
-	// Comparison weights: a term's tf times its IDF squared, and the norm
-	// of tf times IDF, so that a cosine with a centroid costs one lookup
-	// per term.
-	bodyQ, leadQ []weighted[uint64]
-	namesQ       []weighted[string]
-	bodyN, leadN float64
-	namesN       float64
-	names        weights[string]
-	day          time.Time
-	dayConf      float64
-	given        bool // the document came with its date
-	query        []uint64
+	// Terms and names sorted by key, with their comparison weights: a
+	// cosine with a centroid is then one merge of the two.
+	body, lead, names []qterm
+	nameKeys          []string // parallel to names
+	// Squared norms of tf times IDF.
+	bodyN, leadN, namesN float64
+	day                  time.Time
+	dayConf              float64
+	given                bool     // the document came with its date
+	query                []uint32 // slots of the highest-weighted body terms, sorted
 }
 
 // Vector is a weighted sparse vector sorted by term id.
@@ -138,14 +172,14 @@ type Vector = analyze.Vector
 func (p *Placer) Place(d *analyze.Document) Placement {
 	p.seq++
 	p.observe(d)
-	f := p.prepare(d)
+	f := p.prepare(d, true)
 	pl := Placement{Article: d.Article.ID, BestEvent: -1}
-	cands := p.candidates(f)
+	cands := p.candidates(&f)
 	pl.Candidates = len(cands)
 	for _, id := range cands {
-		c := p.similarity(f, p.events[id])
+		c := p.similarity(&f, p.events[id])
 		if pl.BestEvent < 0 || c.Total > pl.Best.Total {
-			pl.Best, pl.BestEvent = c, id
+			pl.Best, pl.BestEvent = c, int(id)
 		}
 	}
 	if pl.BestEvent >= 0 && pl.Best.Total >= p.cfg.Threshold {
@@ -153,42 +187,28 @@ func (p *Placer) Place(d *analyze.Document) Placement {
 	} else {
 		pl.Event, pl.New = p.newEvent(), true
 	}
-	p.add(p.events[pl.Event], d, f)
+	p.add(p.events[pl.Event], d, &f)
 	p.expire()
 	return pl
 }
 
 func (p *Placer) newEvent() int {
-	e := &Event{
-		ID:       len(p.events),
-		body:     newWeights[uint64](64),
-		lead:     newWeights[uint64](16),
-		entities: newWeights[string](16),
-		days:     newWeights[int64](2),
-		indexed:  map[uint64]bool{},
-		named:    map[string]bool{},
-		hot:      true,
-	}
+	e := &Event{ID: len(p.events), live: &liveEvent{}}
 	p.events = append(p.events, e)
+	p.hits = append(p.hits, 0)
 	return e.ID
 }
 
-// observe updates document frequencies before comparing, so that a term's
-// first occurrence is already counted.
+// observe counts the document in the stream; prepare counts its terms and
+// names.
 func (p *Placer) observe(d *analyze.Document) {
 	p.docs++
 	p.clock.observe(d.Date)
 	p.logDocs = float32(math.Log(float64(p.docs + 1)))
-	for _, t := range d.Body {
-		p.df[t.ID]++
-	}
-	for _, e := range d.Entities {
-		p.namesDF[e.Key]++
-	}
 }
 
-func (p *Placer) idf(id uint64) float32 {
-	return p.logDocs - logCount(p.df[id]+1) + 1
+func (p *Placer) idf(slot uint32) float32 {
+	return p.logDocs - logCount(p.terms.df[slot]+1) + 1
 }
 
 // logTable holds log(n) for small n: IDF is computed for every term of every
@@ -210,67 +230,114 @@ func logCount(n int32) float32 {
 
 // nameIDF makes a rare name (a suspect, a ship, a town) count for more
 // than one in every story (a president, a country).
-func (p *Placer) nameIDF(key string) float64 {
-	return math.Pow(math.Log(float64(p.docs+1)/float64(p.namesDF[key]+1))+1, p.cfg.NameIDFPower)
+func (p *Placer) nameIDF(slot uint32) float64 {
+	return math.Pow(math.Log(float64(p.docs+1)/float64(p.names.df[slot]+1))+1, p.cfg.NameIDFPower)
 }
 
-func (p *Placer) prepare(d *analyze.Document) features {
-	f := features{body: unitTF(d.Body), lead: unitTF(d.Lead), names: entityWeights(d.Entities)}
+// prepare turns a document into features. With count, its terms and names
+// first add to their document frequencies, so that a term's first
+// occurrence is already counted.
+func (p *Placer) prepare(d *analyze.Document, count bool) features {
+	var f features
 	f.day, f.dayConf = d.EventDay, d.EventDayConf
 	f.given = d.DateSource == analyze.DateGiven
 	if f.day.IsZero() && !d.Date.IsZero() {
 		f.day, f.dayConf = d.Date, 0.5
 	}
-	f.bodyQ, f.bodyN = p.queryWeights(f.body)
-	f.leadQ, f.leadN = p.queryWeights(f.lead)
-	for k, w := range f.names.all() {
-		idf := p.nameIDF(k)
-		x := float64(w) * idf
-		f.namesN += x * x
-		f.namesQ = append(f.namesQ, weighted[string]{k, x * idf})
-	}
-	q := make([]Term, len(f.body))
-	for i, t := range f.body {
-		q[i] = Term{ID: t.ID, W: t.W * p.idf(t.ID)}
-	}
-	slices.SortFunc(q, func(a, b Term) int {
-		if c := cmp.Compare(b.W, a.W); c != 0 {
-			return c
+	body, lead := sorted(d.Body), sorted(d.Lead)
+	terms := make([]qterm, len(body)+len(lead))
+	f.body, f.lead = terms[:len(body):len(body)], terms[len(body):]
+	unitTF(f.body, body)
+	unitTF(f.lead, lead)
+	for i := range f.body {
+		t := &f.body[i]
+		t.slot = p.terms.slot(t.key)
+		if count {
+			p.terms.df[t.slot]++
 		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	for i := 0; i < len(q) && i < p.cfg.QueryTerms; i++ {
-		f.query = append(f.query, q[i].ID)
 	}
+	// The lead mostly repeats the body, whose slots are known.
+	j := 0
+	for i := range f.lead {
+		t := &f.lead[i]
+		for j < len(f.body) && f.body[j].key < t.key {
+			j++
+		}
+		if j < len(f.body) && f.body[j].key == t.key {
+			t.slot = f.body[j].slot
+		} else {
+			t.slot = p.terms.slot(t.key)
+		}
+	}
+	p.entityWeights(&f, d.Entities, count)
+
+	f.bodyN = p.queryWeights(f.body)
+	f.leadN = p.queryWeights(f.lead)
+	// In the order the document names them, as always: the squared norm
+	// comes out the same to the last bit.
+	for i := range f.names {
+		t := &f.names[i]
+		idf := p.nameIDF(t.slot)
+		x := float64(t.tf) * idf
+		f.namesN += x * x
+		t.q = x * idf
+	}
+	sortNames(f.names, f.nameKeys)
+
+	// The query terms: the heaviest under tf times IDF, by id on ties.
+	type weighted struct {
+		id   uint64
+		slot uint32
+		w    float32
+	}
+	q := make([]weighted, len(f.body))
+	for i, t := range f.body {
+		q[i] = weighted{t.key, t.slot, t.tf * p.idf(t.slot)}
+	}
+	q = best(q, p.cfg.QueryTerms, func(a, b weighted) bool {
+		return a.w > b.w || a.w == b.w && a.id < b.id
+	})
+	f.query = make([]uint32, len(q))
+	for i, t := range q {
+		f.query[i] = t.slot
+	}
+	slices.Sort(f.query)
 	return f
 }
 
-// Term is one weighted term.
-type Term = analyze.Term
+// sorted returns v sorted by term id; analysis sorts it already.
+func sorted(v Vector) Vector {
+	if slices.IsSortedFunc(v, func(a, b analyze.Term) int { return cmp.Compare(a.ID, b.ID) }) {
+		return v
+	}
+	v = slices.Clone(v)
+	slices.SortStableFunc(v, func(a, b analyze.Term) int { return cmp.Compare(a.ID, b.ID) })
+	return v
+}
 
-// unitTF turns counts into sublinear term frequencies of unit length.
-func unitTF(v Vector) Vector {
-	out := make(Vector, len(v))
+// unitTF sets out to sublinear term frequencies of counts v, of unit length.
+func unitTF(out []qterm, v Vector) {
 	var norm float64
 	for i, t := range v {
 		w := 1 + float32(math.Log(float64(t.W)))
-		out[i] = Term{ID: t.ID, W: w}
+		out[i] = qterm{key: t.ID, tf: w}
 		norm += float64(w * w)
 	}
 	if norm > 0 {
 		n := float32(math.Sqrt(norm))
 		for i := range out {
-			out[i].W /= n
+			out[i].tf /= n
 		}
 	}
-	return out
 }
 
-// entityWeights gives each entity a salience: more mentions and an earlier
-// first mention weigh more; nationalities and other groups weigh less than
-// people, places and organisations.
-func entityWeights(ents []entity.Entity) weights[string] {
-	m := newWeights[string](len(ents))
+// entityWeights sets the document's names, in the order it first mentions
+// them, each with a salience: more mentions and an earlier first mention
+// weigh more; nationalities and other groups weigh less than people, places
+// and organisations.
+func (p *Placer) entityWeights(f *features, ents []entity.Entity, count bool) {
+	f.names = make([]qterm, 0, len(ents))
+	f.nameKeys = make([]string, 0, len(ents))
 	for _, e := range ents {
 		w := 1 + math.Log(float64(max(e.Mentions, 1)))
 		if e.FirstSentence < 3 {
@@ -279,54 +346,99 @@ func entityWeights(ents []entity.Entity) weights[string] {
 		if e.Type == entity.Other {
 			w *= 0.5
 		}
-		m.add(e.Key, float32(w))
+		k := nameKey(e.Key)
+		i := slices.IndexFunc(f.names, func(t qterm) bool { return t.key == k })
+		if i < 0 {
+			i = len(f.names)
+			f.names = append(f.names, qterm{key: k, slot: p.names.slot(k)})
+			f.nameKeys = append(f.nameKeys, e.Key)
+		}
+		f.names[i].tf += float32(w)
+		if count {
+			p.names.df[f.names[i].slot]++
+		}
 	}
-	return m
+}
+
+// sortNames sorts names by key, and keys alongside.
+func sortNames(names []qterm, keys []string) {
+	if slices.IsSortedFunc(names, func(a, b qterm) int { return cmp.Compare(a.key, b.key) }) {
+		return
+	}
+	type named struct {
+		qterm
+		name string
+	}
+	both := make([]named, len(names))
+	for i := range names {
+		both[i] = named{names[i], keys[i]}
+	}
+	slices.SortFunc(both, func(a, b named) int { return cmp.Compare(a.key, b.key) })
+	for i := range both {
+		names[i], keys[i] = both[i].qterm, both[i].name
+	}
+}
+
+// queryWeights sets the comparison weights of unit tf terms and returns
+// their squared norm under IDF.
+func (p *Placer) queryWeights(ts []qterm) float64 {
+	var n float64
+	for i := range ts {
+		t := &ts[i]
+		idf := float64(p.idf(t.slot))
+		x := float64(t.tf) * idf
+		n += x * x
+		t.q = x * idf
+	}
+	return n
 }
 
 // candidates returns the live events that share the most query terms and
 // names with the document, at most MaxCandidates of them.
-func (p *Placer) candidates(f features) []int {
-	hits := map[int32]float32{}
+func (p *Placer) candidates(f *features) []int32 {
+	hit := p.hit[:0]
+	count := func(l postings, n int32) {
+		for _, e := range l.events {
+			if p.hits[e.event] == 0 {
+				hit = append(hit, e.event)
+			}
+			p.hits[e.event] += n
+		}
+	}
 	for _, t := range f.query {
-		for _, id := range p.terms[t] {
-			hits[id]++
-		}
+		count(p.termIndex[t], 1)
 	}
-	for k := range f.names.all() {
-		for _, id := range p.names[k] {
-			hits[id] += 2
-		}
+	for _, t := range f.names {
+		count(p.nameIndex[t.slot], 2)
 	}
-	ids := make([]int, 0, len(hits))
-	for id := range hits {
-		if p.events[id].hot {
-			ids = append(ids, int(id))
-		}
-	}
-	slices.SortFunc(ids, func(a, b int) int {
-		if c := cmp.Compare(hits[int32(b)], hits[int32(a)]); c != 0 {
+	// The most hits first, then the more recent event.
+	order := func(a, b int32) int {
+		if c := cmp.Compare(p.hits[b], p.hits[a]); c != 0 {
 			return c
 		}
-		return cmp.Compare(b, a) // the more recent event first
-	})
-	if len(ids) > p.cfg.MaxCandidates {
-		ids = ids[:p.cfg.MaxCandidates]
+		return cmp.Compare(b, a)
 	}
+	ids := slices.Clone(best(hit, p.cfg.MaxCandidates, func(a, b int32) bool { return order(a, b) < 0 }))
+	slices.SortFunc(ids, order)
+	for _, id := range hit {
+		p.hits[id] = 0
+	}
+	p.hit = hit
 	return ids
 }
 
-func (p *Placer) similarity(f features, e *Event) Components {
+func (p *Placer) similarity(f *features, e *Event) Components {
 	c := Components{DaysApart: -1, Time: 1}
-	p.refreshNorms(e)
-	c.Body = cosine(f.bodyQ, f.bodyN, e.body, e.bodyNorm)
-	c.Lead = cosine(f.leadQ, f.leadN, e.lead, e.leadNorm)
-	c.Entities = cosine(f.namesQ, f.namesN, e.entities, e.namesNorm)
+	l := e.live
+	p.refreshNorms(l)
+	c.Body = cosine(f.body, f.bodyN, l.body, l.bodyNorm)
+	c.Lead = cosine(f.lead, f.leadN, l.lead, l.leadNorm)
+	c.Entities = cosine(f.names, f.namesN, l.entities, l.namesNorm)
 	if day, _, ok := e.Day(); ok && !f.day.IsZero() {
 		c.DaysApart = math.Abs(f.day.Sub(day).Hours() / 24)
 		over := math.Max(0, c.DaysApart-p.cfg.TimeGraceDays)
 		scale := p.cfg.TimeScaleDays
-		if !f.given || e.given == 0 {
+		if !f.given || l.given == 0 {
 			// A date read from the text may be a background or follow-up
 			// date rather than the happening's: trust its distance less.
 			scale = p.cfg.TextTimeScaleDays
@@ -337,143 +449,160 @@ func (p *Placer) similarity(f features, e *Event) Components {
 	return c
 }
 
-// A weighted key is one entry of a document's comparison weights.
-type weighted[K cmp.Ordered] struct {
-	key K
-	w   float64
-}
-
-// queryWeights prepares a unit tf vector for cosines with centroids.
-func (p *Placer) queryWeights(v Vector) ([]weighted[uint64], float64) {
-	q := make([]weighted[uint64], len(v))
-	var n float64
-	for i, t := range v {
-		idf := float64(p.idf(t.ID))
-		x := float64(t.W) * idf
-		n += x * x
-		q[i] = weighted[uint64]{t.ID, x * idf}
-	}
-	return q, n
-}
-
 // cosine compares a document, as comparison weights and squared norm, with
 // a centroid and its norm, both weighted by IDF.
-func cosine[K cmp.Ordered](q []weighted[K], qn float64, centroid weights[K], cn float64) float64 {
+func cosine(q []qterm, qn float64, c centroid, cn float64) float64 {
 	if qn == 0 || cn == 0 {
 		return 0
 	}
-	var dot float64
-	for _, t := range q {
-		if c, ok := centroid.get(t.key); ok {
-			dot += t.w * float64(c)
-		}
-	}
-	return dot / math.Sqrt(qn) / cn
+	return dot(q, c) / math.Sqrt(qn) / cn
 }
 
 // refreshNorms recomputes an event's centroid norms when it grew or the
 // IDF may have drifted.
-func (p *Placer) refreshNorms(e *Event) {
-	if !e.normStale && p.docs <= e.normDocs+e.normDocs/64 {
+func (p *Placer) refreshNorms(l *liveEvent) {
+	if !l.normStale && p.docs <= l.normDocs+l.normDocs/64 {
 		return
 	}
-	norm := func(c weights[uint64]) float64 {
+	norm := func(c centroid) float64 {
 		var n float64
-		for id, w := range c.all() {
-			x := float64(w) * float64(p.idf(id))
+		for _, t := range c {
+			x := float64(t.w) * float64(p.idf(t.slot))
 			n += x * x
 		}
 		return math.Sqrt(n)
 	}
-	e.bodyNorm, e.leadNorm = norm(e.body), norm(e.lead)
+	l.bodyNorm, l.leadNorm = norm(l.body), norm(l.lead)
 	var n float64
-	for k, w := range e.entities.all() {
-		x := float64(w) * p.nameIDF(k)
+	for _, t := range l.entities {
+		x := float64(t.w) * p.nameIDF(t.slot)
 		n += x * x
 	}
-	e.namesNorm = math.Sqrt(n)
-	e.normDocs, e.normStale = p.docs, false
+	l.namesNorm = math.Sqrt(n)
+	l.normDocs, l.normStale = p.docs, false
 }
 
-func (p *Placer) add(e *Event, d *analyze.Document, f features) {
-	e.Articles = append(e.Articles, d.Article.ID)
-	for _, t := range f.body {
-		e.body.add(t.ID, t.W)
-	}
-	for _, t := range f.lead {
-		e.lead.add(t.ID, t.W)
-	}
-	for k, w := range f.names.all() {
-		e.entities.add(k, w)
-	}
+func (p *Placer) add(e *Event, d *analyze.Document, f *features) {
+	l := e.live
+	p.index(e, f)
+	l.body = l.body.add(f.body, nil, nil)
+	l.lead = l.lead.add(f.lead, nil, nil)
+	l.entities = l.entities.add(f.names, &l.names, f.nameKeys)
 	if !f.day.IsZero() {
-		e.days.add(f.day.Unix()/86400, float32(max(f.dayConf, 0.1)))
+		e.vote(f.day.Unix()/86400, float32(max(f.dayConf, 0.1)))
 	}
 	if f.given {
-		e.given++
+		l.given++
 	}
-	e.lastSeq = p.seq
-	if d.Date.After(e.lastDate) {
-		e.lastDate = d.Date
+	l.lastSeq = p.seq
+	if d.Date.After(l.lastDate) {
+		l.lastDate = d.Date
 	}
 	p.touched = append(p.touched, touch{event: int32(e.ID), seq: p.seq})
-	e.body.prune(p.cfg.CentroidTerms)
-	e.lead.prune(p.cfg.CentroidTerms)
-	e.normStale = true
-	p.index(e, f)
+	l.body, p.scratch = l.body.prune(p.cfg.CentroidTerms, p.scratch)
+	l.lead, p.scratch = l.lead.prune(p.cfg.CentroidTerms, p.scratch)
+	l.normStale = true
 }
 
 // index adds the event to the posting lists of the document's query terms
-// and names, keeping each list to its PostingCap most recent events.
-func (p *Placer) index(e *Event, f features) {
+// and names it was never posted under, keeping each list to its PostingCap
+// most recent events. It runs before the names join the event: an event has
+// been posted under exactly the names of its centroid.
+func (p *Placer) index(e *Event, f *features) {
+	l := e.live
 	id := int32(e.ID)
+	fresh := p.fresh[:0]
+	i := 0
 	for _, t := range f.query {
-		if !e.indexed[t] {
-			e.indexed[t] = true
-			p.terms[t] = appendCapped(p.terms[t], id, p.cfg.PostingCap)
+		for i < len(l.indexed) && l.indexed[i] < t {
+			i++
+		}
+		if i == len(l.indexed) || l.indexed[i] != t {
+			p.post(p.termIndex, t, id)
+			fresh = append(fresh, t)
 		}
 	}
-	for k := range f.names.all() {
-		if !e.named[k] {
-			e.named[k] = true
-			p.names[k] = appendCapped(p.names[k], id, p.cfg.PostingCap)
+	if len(fresh) > 0 {
+		l.indexed = mergeSorted(l.indexed, fresh)
+	}
+	p.fresh = fresh
+	i = 0
+	for _, t := range f.names {
+		for i < len(l.entities) && l.entities[i].key < t.key {
+			i++
+		}
+		if i == len(l.entities) || l.entities[i].key != t.key {
+			p.post(p.nameIndex, t.slot, id)
 		}
 	}
 }
 
-func appendCapped(list []int32, id int32, limit int) []int32 {
-	list = append(list, id)
-	if len(list) > limit {
-		list = append(list[:0:0], list[len(list)-limit:]...)
+// mergeSorted merges b into a, both sorted and without common elements.
+func mergeSorted(a, b []uint32) []uint32 {
+	n := len(a)
+	a = slices.Grow(a, len(b))[:n+len(b)]
+	i, j := n-1, len(b)-1
+	for k := len(a) - 1; j >= 0; k-- {
+		if i >= 0 && a[i] > b[j] {
+			a[k] = a[i]
+			i--
+		} else {
+			a[k] = b[j]
+			j--
+		}
 	}
-	return list
+	return a
 }
 
-// expire takes events that stopped growing out of the hot index. Their ids
-// stay in posting lists until pushed out, but are skipped as candidates.
-// Events are visited in the order they were last touched, so each call costs
+func (p *Placer) post(index map[uint32]postings, slot uint32, event int32) {
+	l := index[slot]
+	l.add(event, p.cfg.PostingCap)
+	index[slot] = l
+}
+
+func unpost(index map[uint32]postings, slot uint32, event int32) {
+	l, ok := index[slot]
+	if !ok || !l.remove(event) {
+		return // pushed out of the list already
+	}
+	if len(l.events) == 0 {
+		// What a list keeps depends only on the appends that come after
+		// each entry: an empty one can go, count and all.
+		delete(index, slot)
+	} else {
+		index[slot] = l
+	}
+}
+
+// expire takes events that stopped growing out of the hot index. Events
+// are visited in the order they were last touched, so each call costs
 // amortised constant time however many events exist.
 func (p *Placer) expire() {
 	for p.head < len(p.touched) {
 		t := p.touched[p.head]
 		e := p.events[t.event]
-		if e.lastSeq != t.seq || !e.hot {
+		l := e.live
+		if l == nil || l.lastSeq != t.seq {
 			p.head++ // stale: the event was touched again later
 			continue
 		}
-		idle := p.seq-e.lastSeq > p.cfg.IdleArticles
-		if now := p.clock.now(); !idle && !now.IsZero() && !e.lastDate.IsZero() {
-			idle = now.Sub(e.lastDate).Hours()/24 > p.cfg.IdleDays
+		idle := p.seq-l.lastSeq > p.cfg.IdleArticles
+		if now := p.clock.now(); !idle && !now.IsZero() && !l.lastDate.IsZero() {
+			idle = now.Sub(l.lastDate).Hours()/24 > p.cfg.IdleDays
 		}
 		if !idle {
 			break
 		}
-		// A cold event never becomes a candidate again, so its centroid
-		// and index bookkeeping can go: memory stays bounded by the hot
-		// window however long the stream runs.
-		e.hot = false
-		e.body, e.lead, e.entities = weights[uint64]{}, weights[uint64]{}, weights[string]{}
-		e.indexed, e.named = nil, nil
+		// A cold event never becomes a candidate again, so it leaves the
+		// posting lists and keeps only its date: memory stays bounded by
+		// the hot window however long the stream runs.
+		for _, s := range l.indexed {
+			unpost(p.termIndex, s, t.event)
+		}
+		for _, n := range l.entities {
+			unpost(p.nameIndex, n.slot, t.event)
+		}
+		e.live = nil
 		p.expired = append(p.expired, e.ID)
 		p.head++
 	}

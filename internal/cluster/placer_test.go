@@ -145,10 +145,14 @@ func TestPlaceInvariants(t *testing.T) {
 	p := NewPlacer(cfg)
 	stream := []report{fire, hanoiAP, hanoiUndated, hanoiReuters, fireLocal, rates, drill}
 	where := map[string]int{}
+	var started []int
 	for _, r := range stream {
 		d := r.doc()
 		pl := p.Place(d)
 		where[r.id] = pl.Event
+		if pl.New {
+			started = append(started, pl.Event)
+		}
 		if (pl.BestEvent < 0) != (pl.Candidates == 0) {
 			t.Errorf("%s: best candidate %d with %d candidates", r.id, pl.BestEvent, pl.Candidates)
 		}
@@ -186,30 +190,24 @@ func TestPlaceInvariants(t *testing.T) {
 			t.Errorf("%s is dated: days apart %g", r.id, c.DaysApart)
 		}
 	}
-	// Every article is in exactly one event, the one it was placed in.
-	count := map[string]int{}
+	// Events are made by placements that start them, in order.
 	for i, e := range p.Events() {
 		if e.ID != i || p.Event(i) != e {
 			t.Errorf("event %d has id %d or is not Event(%d)", i, e.ID, i)
 		}
-		if len(e.Articles) == 0 {
-			t.Errorf("event %d is empty", i)
-		}
-		for _, a := range e.Articles {
-			count[a]++
-			if where[a] != i {
-				t.Errorf("article %s is listed in event %d, placed in %d", a, i, where[a])
-			}
+	}
+	if len(started) != len(p.Events()) {
+		t.Errorf("%d placements started events, %d events exist", len(started), len(p.Events()))
+	}
+	for i, id := range started {
+		if id != i {
+			t.Errorf("the %d-th new event has id %d", i, id)
 		}
 	}
-	for _, r := range stream {
-		if count[r.id] != 1 {
-			t.Errorf("article %s is in %d events", r.id, count[r.id])
+	for _, id := range []string{hanoiUndated.id, hanoiReuters.id} {
+		if where[id] != where[hanoiAP.id] {
+			t.Errorf("%s in event %d, %s in %d", id, where[id], hanoiAP.id, where[hanoiAP.id])
 		}
-	}
-	// Articles are listed in arrival order.
-	if e := p.Event(where[hanoiAP.id]); !slices.Equal(e.Articles, []string{"hanoi-ap", "hanoi-blog", "hanoi-reuters"}) {
-		t.Errorf("Hanoi event articles %v", e.Articles)
 	}
 }
 
@@ -272,15 +270,30 @@ func stream() []*analyze.Document {
 
 func TestPlaceIsDeterministic(t *testing.T) {
 	docs := stream()
-	run := func() ([]Placement, [][]string) {
+	// An event as the test sees it: its articles, day and salient terms.
+	type event struct {
+		articles []string
+		day      time.Time
+		share    float64
+		terms    map[uint64]float64
+		names    map[string]float64
+	}
+	run := func() ([]Placement, []event) {
 		p := NewPlacer(DefaultConfig())
 		var pls []Placement
+		var events []event
 		for _, d := range docs {
-			pls = append(pls, p.Place(d))
+			pl := p.Place(d)
+			pls = append(pls, pl)
+			if pl.New {
+				events = append(events, event{})
+			}
+			e := &events[pl.Event]
+			e.articles = append(e.articles, pl.Article)
+			e.terms, e.names = p.Salient(pl.Event, 30, 12)
 		}
-		var events [][]string
-		for _, e := range p.Events() {
-			events = append(events, slices.Clone(e.Articles))
+		for i := range events {
+			events[i].day, events[i].share, _ = p.Event(i).Day()
 		}
 		return pls, events
 	}
@@ -438,5 +451,63 @@ func TestSalient(t *testing.T) {
 	}
 	if _, ok := terms[analyze.TermID(analyze.Stem("wildfire"))]; ok {
 		t.Errorf("the fire's words leaked into the Hanoi event")
+	}
+}
+
+// TestColdEvents checks what expiry leaves: a cold event keeps its day,
+// has nothing salient, and the index holds hot events only.
+func TestColdEvents(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.IdleArticles = 5
+	p := NewPlacer(cfg)
+	type answer struct {
+		day   time.Time
+		share float64
+		ok    bool
+	}
+	days := map[int]answer{}
+	expired := map[int]bool{}
+	for i, d := range stream() {
+		pl := p.Place(d)
+		var a answer
+		a.day, a.share, a.ok = p.Event(pl.Event).Day()
+		days[pl.Event] = a
+		for _, id := range p.Expired() {
+			if expired[id] {
+				t.Errorf("event %d expired twice", id)
+			}
+			expired[id] = true
+		}
+		for _, index := range []map[uint32]postings{p.termIndex, p.nameIndex} {
+			for slot, l := range index {
+				if len(l.events) == 0 {
+					t.Errorf("placement %d: empty posting list %d kept", i, slot)
+				}
+				for _, e := range l.events {
+					if !p.Event(int(e.event)).Hot() {
+						t.Errorf("placement %d: cold event %d in posting list %d", i, e.event, slot)
+					}
+				}
+			}
+		}
+	}
+	for _, e := range p.Events() {
+		if e.Hot() == expired[e.ID] {
+			t.Errorf("event %d: hot %v, but expired %v", e.ID, e.Hot(), expired[e.ID])
+		}
+		if e.Hot() {
+			continue
+		}
+		var got answer
+		got.day, got.share, got.ok = e.Day()
+		if got != days[e.ID] {
+			t.Errorf("cold event %d: Day() = %+v, was %+v when it last grew", e.ID, got, days[e.ID])
+		}
+		if terms, names := p.Salient(e.ID, 30, 12); terms == nil || names == nil || len(terms)+len(names) > 0 {
+			t.Errorf("cold event %d: salient %v %v, want empty maps", e.ID, terms, names)
+		}
+	}
+	if len(expired) == 0 {
+		t.Errorf("no event expired")
 	}
 }

@@ -1,38 +1,44 @@
 package cluster
 
-import (
-	"cmp"
-	"slices"
-)
-
 // Salient returns an event's heaviest terms (centroid weight times current
 // IDF) and entities, at most nTerms and nEntities of them: what the event is
-// about, for linking it into a storyline.
+// about, for linking it into a storyline. A cold event has none.
 func (p *Placer) Salient(event, nTerms, nEntities int) (map[uint64]float64, map[string]float64) {
-	e := p.events[event]
-	terms := top(e.body, nTerms, func(id uint64, w float32) float64 { return float64(w * p.idf(id)) }, cmp.Compare[uint64])
-	names := top(e.entities, nEntities, func(_ string, w float32) float64 { return float64(w) }, cmp.Compare[string])
+	l := p.events[event].live
+	if l == nil {
+		return map[uint64]float64{}, map[string]float64{}
+	}
+	// Ties go to the smaller term id and the smaller entity key, so that
+	// the choice is the same on every run.
+	r := p.ranked[:0]
+	for _, t := range l.body {
+		r = append(r, ranked{t.key, float64(t.w * p.idf(t.slot))})
+	}
+	top := best(r, nTerms, func(a, b ranked) bool {
+		return a.w > b.w || a.w == b.w && a.key < b.key
+	})
+	terms := make(map[uint64]float64, len(top))
+	for _, r := range top {
+		terms[r.key] = r.w
+	}
+	r = r[:0]
+	for i, t := range l.entities {
+		r = append(r, ranked{uint64(i), float64(t.w)})
+	}
+	top = best(r, nEntities, func(a, b ranked) bool {
+		return a.w > b.w || a.w == b.w && l.names[a.key] < l.names[b.key]
+	})
+	names := make(map[string]float64, len(top))
+	for _, r := range top {
+		names[l.names[r.key]] = r.w
+	}
+	p.ranked = r
 	return terms, names
 }
 
-func top[K cmp.Ordered](m weights[K], n int, weight func(K, float32) float64, tie func(a, b K) int) map[K]float64 {
-	type kw struct {
-		k K
-		w float64
-	}
-	all := make([]kw, 0, m.len())
-	for k, w := range m.all() {
-		all = append(all, kw{k, weight(k, w)})
-	}
-	slices.SortFunc(all, func(a, b kw) int {
-		if c := cmp.Compare(b.w, a.w); c != 0 {
-			return c
-		}
-		return tie(a.k, b.k)
-	})
-	out := make(map[K]float64, min(n, len(all)))
-	for _, x := range all[:min(n, len(all))] {
-		out[x.k] = x.w
-	}
-	return out
+// A ranked entry is a term id, or an index into an event's names, and its
+// weight.
+type ranked struct {
+	key uint64
+	w   float64
 }
