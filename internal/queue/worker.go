@@ -92,13 +92,19 @@ func (w *Worker) Run(ctx context.Context) error {
 		return fmt.Errorf("queue: worker consumer: %w", err)
 	}
 	w.Log.Info("worker started", "deployment", w.Deployment.Name(), "stream", w.Deployment.JobsStream())
+	var retry backoff
 	for ctx.Err() == nil {
 		msgs, err := fetchReady(ctx, cons, w.Batch, 5*time.Second)
 		if err != nil {
-			w.Log.Warn("worker: fetching jobs", "err", err)
-			sleep(ctx, time.Second)
+			// The connection may be down: the client reconnects by
+			// itself. Jobs handed to a request whose answer was lost
+			// come again after AckWait.
+			delay := retry.next()
+			w.Log.Warn("worker: fetching jobs", "err", err, "retry_in", delay)
+			sleep(ctx, delay)
 			continue
 		}
+		retry.reset()
 		if len(msgs) > 0 {
 			w.work(ctx, msgs)
 		}
@@ -108,10 +114,14 @@ func (w *Worker) Run(ctx context.Context) error {
 
 // fetch takes up to n messages, waiting at most wait for them to fill the
 // batch.
+//
+// The server ends the request when wait is over, after the messages it
+// sent for it. A client-side deadline instead (jetstream.FetchContext)
+// races them: messages still on the way when it passes are dropped,
+// though the server counts them delivered, and only come again after
+// AckWait, or never for the writer once it acknowledges a later one.
 func fetch(ctx context.Context, cons jetstream.Consumer, n int, wait time.Duration) ([]jetstream.Msg, error) {
-	fctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	batch, err := cons.Fetch(n, jetstream.FetchContext(fctx))
+	batch, err := cons.Fetch(n, jetstream.FetchMaxWait(wait))
 	return collect(ctx, batch, err)
 }
 
@@ -132,8 +142,8 @@ func fetchReady(ctx context.Context, cons jetstream.Consumer, n int, wait time.D
 	return append(msgs, more...), err
 }
 
-// collect drains a fetched batch. Running out of time or of messages is
-// no error.
+// collect drains a fetched batch, or what came of it when ctx ends.
+// Running out of time or of messages is no error.
 func collect(ctx context.Context, batch jetstream.MessageBatch, err error) ([]jetstream.Msg, error) {
 	if err != nil {
 		if ctx.Err() != nil {
@@ -142,8 +152,21 @@ func collect(ctx context.Context, batch jetstream.MessageBatch, err error) ([]je
 		return nil, err
 	}
 	var msgs []jetstream.Msg
-	for m := range batch.Messages() {
-		msgs = append(msgs, m)
+	in := batch.Messages()
+	for in != nil {
+		select {
+		case m, ok := <-in:
+			if ok {
+				msgs = append(msgs, m)
+			} else {
+				in = nil
+			}
+		case <-ctx.Done():
+			// Stopping: what else comes for this request is lost, and
+			// comes again after AckWait (jobs) or from the store's
+			// position when a writer starts (articles).
+			return msgs, nil
+		}
 	}
 	if err := batch.Error(); err != nil && ctx.Err() == nil &&
 		!errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, jetstream.ErrNoMessages) {
@@ -158,6 +181,20 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-time.After(d):
 	}
 }
+
+// A backoff spaces the retries of something that keeps failing, such as
+// fetching while the server cannot be reached: 100ms, then twice as long
+// each time, up to 5s.
+type backoff struct{ delay time.Duration }
+
+// next returns how long to wait before the next try.
+func (b *backoff) next() time.Duration {
+	b.delay = min(max(2*b.delay, 100*time.Millisecond), 5*time.Second)
+	return b.delay
+}
+
+// reset starts over after a success.
+func (b *backoff) reset() { b.delay = 0 }
 
 // A result is what one job gave.
 type result struct {
@@ -427,6 +464,9 @@ func (w *Worker) page(ctx context.Context, pageURL string, cfg watch.Config) (ar
 	return a, nil
 }
 
+// publishTimeout bounds the wait for the server to confirm a publication.
+const publishTimeout = 30 * time.Second
+
 // Connect connects to the NATS server at url, reconnecting for as long as
 // the process lives, and returns the connection and its JetStream context.
 func Connect(url, name string) (*nats.Conn, jetstream.JetStream, error) {
@@ -434,7 +474,10 @@ func Connect(url, name string) (*nats.Conn, jetstream.JetStream, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("queue: connect to NATS at %s: %w", url, err)
 	}
-	js, err := jetstream.New(nc)
+	// A publication whose acknowledgement is lost fails after a while
+	// instead of holding up the worker or submit that waits for it;
+	// publishing again is harmless, articles and jobs carrying ids.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(publishTimeout))
 	if err != nil {
 		nc.Close()
 		return nil, nil, fmt.Errorf("queue: JetStream at %s: %w", url, err)

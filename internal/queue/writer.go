@@ -23,7 +23,10 @@ import (
 // commits each batch of placements together with the stream position it
 // reached, in one transaction; after a crash it rebuilds its placement
 // state from the store and goes on after that position, so every article
-// is placed exactly once.
+// is placed exactly once. When the connection to the server drops, the
+// client reconnects, and articles handed out meanwhile that never arrived
+// are read again from the writer's position: none is skipped unless it is
+// gone from the stream.
 //
 // Only one writer of a deployment works at a time: it holds the store lock
 // named Deployment.LockName. Others wait for the lock and take over when
@@ -124,32 +127,41 @@ func (w *Writer) write(ctx context.Context) error {
 	}
 	// The consumer starts where the store says, whatever a previous
 	// writer left: the store is the record of what was placed.
-	if err := stream.DeleteConsumer(ctx, WriterConsumer); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
-		return fmt.Errorf("queue: writer: %w", err)
-	}
-	cons, err := stream.CreateConsumer(ctx, jetstream.ConsumerConfig{
-		Durable:       WriterConsumer,
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:   uint64(pos) + 1,
-		// One acknowledgement after each commit covers the whole batch,
-		// so the consumer's pending count is the writer's lag.
-		AckPolicy: jetstream.AckAllPolicy,
-		// Long enough that no batch is redelivered while it is placed;
-		// the writer skips anything at or before its position anyway.
-		AckWait:       10 * time.Minute,
-		MaxDeliver:    -1,
-		MaxAckPending: 2 * w.Batch,
-	})
+	cons, err := w.consumer(ctx, stream, pos)
 	if err != nil {
-		return fmt.Errorf("queue: writer consumer: %w", err)
+		return err
 	}
 	w.Log.Info("writer started", "deployment", d.Name(), "position", pos)
 
+	var retry backoff
+	var checked time.Time // when w.lost was last asked
 	for ctx.Err() == nil {
+		if cons == nil {
+			if cons, err = w.consumer(ctx, stream, pos); err != nil {
+				delay := retry.next()
+				w.Log.Warn("writer: recreating the consumer", "position", pos, "err", err, "retry_in", delay)
+				sleep(ctx, delay)
+				continue
+			}
+		}
 		msgs, err := fetch(ctx, cons, w.Batch, w.Wait)
 		if err != nil {
-			w.Log.Warn("writer: fetching articles", "err", err)
-			sleep(ctx, time.Second)
+			// The connection may be down: the client reconnects by
+			// itself, and the consumer keeps its place on the server.
+			delay := retry.next()
+			w.Log.Warn("writer: fetching articles", "err", err, "retry_in", delay)
+			sleep(ctx, delay)
+			continue
+		}
+		retry.reset()
+		if len(msgs) == 0 {
+			if time.Since(checked) >= lostCheckInterval {
+				checked = time.Now()
+				if w.lost(ctx, cons, pos) {
+					w.Log.Warn("writer: articles delivered to the writer never arrived; reading again after the position", "position", pos)
+					cons = nil
+				}
+			}
 			continue
 		}
 		decoded := decodeAll(msgs)
@@ -157,6 +169,7 @@ func (w *Writer) write(ctx context.Context) error {
 		var docs []analyze.Document
 		var last jetstream.Msg
 		to := pos
+		reread := false
 		for i, m := range msgs {
 			meta, err := m.Metadata()
 			if err != nil {
@@ -167,7 +180,17 @@ func (w *Writer) write(ctx context.Context) error {
 				continue // delivered again; already placed
 			}
 			if seq != to+1 {
-				w.Log.Warn("writer: articles missing from the stream (expired before they were placed?)", "from", to+1, "to", seq-1)
+				if w.skipped(ctx, stream, to+1, seq) {
+					// The consumer moved past articles the stream still
+					// holds: they went to a pull request whose answer was
+					// lost with the connection, and would come again only
+					// after AckWait, if the acknowledgement of a later
+					// one did not cover them first. Place what comes
+					// before them and read again from there.
+					reread = true
+					break
+				}
+				w.Log.Warn("writer: articles missing from the stream (expired or deleted before they were placed)", "from", to+1, "to", seq-1)
 			}
 			to, last = seq, m
 			doc, err := decoded[i].doc, decoded[i].err
@@ -183,26 +206,96 @@ func (w *Writer) write(ctx context.Context) error {
 			arts = append(arts, doc.Article)
 			docs = append(docs, doc)
 		}
-		if last == nil || ctx.Err() != nil {
-			continue
+		if ctx.Err() != nil {
+			break
 		}
-		// A batch begun is finished even when the writer is stopped; a
-		// successor that took over meanwhile makes the commit fail
-		// (store.ErrConflict) rather than be overwritten.
-		if _, err := in.AddFromStream(context.WithoutCancel(ctx), arts, docs, pos, to); err != nil {
-			return fmt.Errorf("queue: writer: placing articles %d to %d: %w", pos+1, to, err)
+		if last != nil {
+			// A batch begun is finished even when the writer is stopped; a
+			// successor that took over meanwhile makes the commit fail
+			// (store.ErrConflict) rather than be overwritten.
+			if _, err := in.AddFromStream(context.WithoutCancel(ctx), arts, docs, pos, to); err != nil {
+				return fmt.Errorf("queue: writer: placing articles %d to %d: %w", pos+1, to, err)
+			}
+			pos = to
+			if err := last.Ack(); err != nil {
+				// Only the lag shown by status suffers: the position is in
+				// the store.
+				w.Log.Warn("writer: ack", "err", err)
+			}
+			if w.Committed != nil {
+				w.Committed(pos, len(arts))
+			}
 		}
-		pos = to
-		if err := last.Ack(); err != nil {
-			// Only the lag shown by status suffers: the position is in
-			// the store.
-			w.Log.Warn("writer: ack", "err", err)
-		}
-		if w.Committed != nil {
-			w.Committed(pos, len(arts))
+		if reread {
+			w.Log.Warn("writer: the consumer skipped articles still in the stream; reading again after the position", "position", pos)
+			cons = nil
 		}
 	}
 	return nil
+}
+
+// consumer replaces the writer's durable consumer with one that delivers
+// the stream from position+1 on.
+func (w *Writer) consumer(ctx context.Context, stream jetstream.Stream, position int64) (jetstream.Consumer, error) {
+	if err := stream.DeleteConsumer(ctx, WriterConsumer); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return nil, fmt.Errorf("queue: writer consumer: %w", err)
+	}
+	cons, err := stream.CreateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       WriterConsumer,
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:   uint64(position) + 1,
+		// One acknowledgement after each commit covers the whole batch,
+		// so the consumer's pending count is the writer's lag.
+		AckPolicy: jetstream.AckAllPolicy,
+		// Long enough that no batch is redelivered while it is placed;
+		// the writer skips anything at or before its position anyway.
+		AckWait:       10 * time.Minute,
+		MaxDeliver:    -1,
+		MaxAckPending: 2 * w.Batch,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("queue: writer consumer from %d: %w", position+1, err)
+	}
+	return cons, nil
+}
+
+// skipped tells whether the stream still holds any of the articles from
+// sequence from up to before next, which the consumer delivered: if so,
+// the consumer skipped them. Only articles that are really gone (expired,
+// or deleted) may be passed over; when the stream cannot be asked, the
+// answer is yes, reading again being safe.
+func (w *Writer) skipped(ctx context.Context, stream jetstream.Stream, from, next int64) bool {
+	m, err := stream.GetMsg(ctx, uint64(from), jetstream.WithGetMsgSubject(w.Deployment.ArticlesSubject()))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return false
+	}
+	if err != nil {
+		w.Log.Warn("writer: cannot tell whether articles are missing from the stream", "from", from, "to", next-1, "err", err)
+		return true
+	}
+	return int64(m.Sequence) < next
+}
+
+// lostCheckInterval is how often an idle writer asks whether articles
+// delivered to it were lost on the way.
+const lostCheckInterval = 2 * time.Second
+
+// lost tells whether the consumer has delivered articles after position
+// that the writer never received: with the connection down, they went to
+// pull requests whose answers were lost. The writer holds no article it
+// has not committed when it asks, so any such article is lost for
+// AckWait; and if they fill MaxAckPending, nothing else comes meanwhile
+// either, so the gap that skipped tells of is not seen.
+func (w *Writer) lost(ctx context.Context, cons jetstream.Consumer, position int64) bool {
+	if !w.JS.Conn().IsConnected() {
+		return false // the answer could only be lost too
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		// Fetching fails too, and is retried: ask again later.
+		return false
+	}
+	return int64(info.Delivered.Stream) > position
 }
 
 type decodedMsg struct {

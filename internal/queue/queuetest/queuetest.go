@@ -5,10 +5,13 @@ package queuetest
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,4 +95,141 @@ func Events(t testing.TB, dsn string) []string {
 			out = append(out, line)
 		}
 	}
+}
+
+// A Proxy passes TCP connections on to the test NATS server, and can fail
+// them as a network does: cut them, as a failure or a restart of the server
+// would, so that clients see the connection drop and reconnect; or, before
+// that, silently lose what the server sends.
+type Proxy struct {
+	ln     net.Listener
+	target string
+
+	mu    sync.Mutex
+	down  bool
+	deaf  bool
+	conns map[net.Conn]struct{}
+	wg    sync.WaitGroup
+}
+
+// NewProxy starts a proxy to URL() on a port of 127.0.0.1, closed when t
+// ends.
+func NewProxy(t testing.TB) *Proxy {
+	t.Helper()
+	u, err := url.Parse(URL())
+	if err != nil {
+		t.Fatalf("NATS URL %q: %v", URL(), err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Proxy{ln: ln, target: u.Host, conns: map[net.Conn]struct{}{}}
+	p.wg.Go(p.accept)
+	t.Cleanup(p.close)
+	return p
+}
+
+// URL is the proxy's NATS URL, to connect through it.
+func (p *Proxy) URL() string { return "nats://" + p.ln.Addr().String() }
+
+// Deafen drops, until Restore, all the server sends: the server still
+// hears the clients and believes they receive its messages, as when a
+// connection fails without a word. What it sends meanwhile is lost.
+func (p *Proxy) Deafen() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.deaf = true
+}
+
+// Cut closes every connection through the proxy, and every new one at
+// once, until Restore.
+func (p *Proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = true
+	for c := range p.conns {
+		c.Close()
+	}
+	clear(p.conns)
+}
+
+// Restore lets connections through again, and what the server sends.
+func (p *Proxy) Restore() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down, p.deaf = false, false
+}
+
+func (p *Proxy) close() {
+	p.ln.Close()
+	p.Cut()
+	p.wg.Wait()
+}
+
+func (p *Proxy) accept() {
+	for {
+		client, err := p.ln.Accept()
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil {
+			continue
+		}
+		p.wg.Go(func() { p.serve(client) })
+	}
+}
+
+// serve passes bytes both ways between client and the server until either
+// side closes or the proxy cuts them.
+func (p *Proxy) serve(client net.Conn) {
+	server, err := net.DialTimeout("tcp", p.target, 5*time.Second)
+	if err != nil {
+		client.Close()
+		return
+	}
+	p.mu.Lock()
+	if p.down {
+		p.mu.Unlock()
+		client.Close()
+		server.Close()
+		return
+	}
+	p.conns[client] = struct{}{}
+	p.conns[server] = struct{}{}
+	p.mu.Unlock()
+	var pipes sync.WaitGroup
+	pipes.Go(func() { p.pipe(server, client, false) })
+	pipes.Go(func() { p.pipe(client, server, true) })
+	pipes.Wait()
+	p.mu.Lock()
+	delete(p.conns, client)
+	delete(p.conns, server)
+	p.mu.Unlock()
+}
+
+// pipe copies from src to dst; what comes from the server is dropped while
+// the proxy is deaf.
+func (p *Proxy) pipe(dst, src net.Conn, fromServer bool) {
+	// One side is done: end both, as a dropped connection would.
+	defer dst.Close()
+	defer src.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !(fromServer && p.isDeaf()) {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *Proxy) isDeaf() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.deaf
 }
