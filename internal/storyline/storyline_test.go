@@ -405,3 +405,109 @@ func TestMaxCandidates(t *testing.T) {
 		t.Errorf("%d storylines, want 10", n)
 	}
 }
+
+// TestLinkerInvariants runs a generated stream and checks what the linker
+// keeps: sorted, bounded vectors whose norms match their weights, and
+// bounded posting lists without repeats.
+func TestLinkerInvariants(t *testing.T) {
+	g := newNewsStream(1000, 7)
+	l := NewLinker(DefaultConfig())
+	var links []Link
+	for {
+		st, ok := g.next()
+		if !ok {
+			break
+		}
+		if link, ok := st.apply(l); ok {
+			links = append(links, link)
+		}
+	}
+	var events []int
+	for e := range g.started {
+		events = append(events, e)
+	}
+	checkPartition(t, l, events)
+	if len(l.last) != 0 {
+		t.Errorf("%d profiles kept after every event retired", len(l.last))
+	}
+	for _, s := range l.storylines {
+		for _, v := range []struct {
+			name  string
+			vec   vector
+			norm2 float64
+		}{{"entities", s.entities, s.entityNorm2}, {"terms", s.terms, s.termNorm2}} {
+			if len(v.vec) > 2*storylineKeys {
+				t.Errorf("storyline %d keeps %d %s", s.ID, len(v.vec), v.name)
+			}
+			var n2 float64
+			for i, x := range v.vec {
+				if i > 0 && v.vec[i-1].key >= x.key {
+					t.Fatalf("storyline %d: %s out of order", s.ID, v.name)
+				}
+				if x.w < minWeight {
+					t.Errorf("storyline %d keeps %s weight %g", s.ID, v.name, x.w)
+				}
+				n2 += x.w * x.w
+			}
+			if math.Abs(n2-v.norm2) > 1e-6*max(1, n2) {
+				t.Errorf("storyline %d: %s norm² %g, kept as %g", s.ID, v.name, n2, v.norm2)
+			}
+		}
+	}
+	for _, list := range l.lists {
+		if len(list) > postingCap {
+			t.Fatalf("posting list of %d storylines", len(list))
+		}
+		seen := map[int32]bool{}
+		for _, sid := range list {
+			if seen[sid] {
+				t.Fatalf("storyline %d listed twice under one key", sid)
+			}
+			seen[sid] = true
+		}
+	}
+
+	// The same updates in the same order give the same links.
+	g = newNewsStream(1000, 7)
+	l = NewLinker(DefaultConfig())
+	i := 0
+	for {
+		st, ok := g.next()
+		if !ok {
+			break
+		}
+		if link, ok := st.apply(l); ok {
+			if link != links[i] {
+				t.Fatalf("update %d: %+v, then %+v", i, links[i], link)
+			}
+			i++
+		}
+	}
+}
+
+// TestPostingCap checks that a name shared by more storylines than a
+// posting list holds still finds the storylines that used it last, and
+// that a storyline using it again is found however old it is.
+func TestPostingCap(t *testing.T) {
+	l := NewLinker(DefaultConfig())
+	topic := func(i int) string { return fmt.Sprintf("topic%d", i) }
+	person := func(i int) string { return fmt.Sprintf("person:p%d", i) }
+	n := postingCap + 50
+	for i := range n {
+		l.Update(profile(i, map[string]float64{paris: 1, person(i): 5}, topic(i)))
+	}
+	if len(l.Storylines()) != n {
+		t.Fatalf("%d storylines, want %d", len(l.Storylines()), n)
+	}
+	list := l.lists[l.byEntity[nameKey(paris)]]
+	if len(list) != postingCap || list[len(list)-1] != int32(n-1) {
+		t.Errorf("posting list of paris: %d storylines ending with %d, want %d ending with %d", len(list), list[len(list)-1], postingCap, n-1)
+	}
+	// Storyline 0 fell out of paris's list but not out of its own name's.
+	if link := l.Update(profile(n, map[string]float64{paris: 1, person(0): 5}, topic(0))); link.New || link.Storyline != 0 {
+		t.Fatalf("event about storyline 0: %+v, want to join it", link)
+	}
+	if list := l.lists[l.byEntity[nameKey(paris)]]; list[len(list)-1] != 0 {
+		t.Errorf("storyline 0 is not last in paris's list after using it again")
+	}
+}
