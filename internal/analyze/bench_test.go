@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"sync/atomic"
 	"testing"
 
 	"storyline/internal/article"
@@ -53,4 +54,19 @@ func BenchmarkAnalyze(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		Analyze(arts[i%len(arts)])
 	}
+}
+
+// BenchmarkAnalyzeParallel measures Analyze on every core, as the pipeline
+// runs it: shared state such as the stem cache shows its contention here.
+// More articles than in BenchmarkAnalyze bring a vocabulary whose cache
+// outgrows the processor's, as a long stream's does.
+func BenchmarkAnalyzeParallel(b *testing.B) {
+	arts := benchArticles(b, 2000)
+	b.ResetTimer()
+	var next atomic.Uint64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			Analyze(arts[next.Add(1)%uint64(len(arts))])
+		}
+	})
 }

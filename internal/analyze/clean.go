@@ -40,9 +40,7 @@ func classify(p string) Noise {
 	}
 	// Cheap substring tests go first: the unanchored patterns cost more
 	// than the rest of analysis when run on every paragraph.
-	lower := strings.ToLower(p)
-	mayContribute := containsAny(lower, "contribut", "reporting by", "writing by", "editing by")
-	mayCredit := containsAny(lower, "credit", "photo", "(ap", "(afp", "(reuters", "(getty", "reuters", "getty", "epa", "/")
+	mayContribute, mayCredit := noiseHints(p)
 	switch {
 	case mayContribute && contributedRe.MatchString(p):
 		return Contributed
@@ -66,13 +64,114 @@ func classify(p string) Noise {
 	return Prose
 }
 
-func containsAny(s string, subs ...string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
+// noiseHints reports whether the lower case of p (as strings.ToLower has
+// it) contains any of contributionHints, which a contribution line needs,
+// and any of creditHints, one of which a credit needs. One pass of an
+// automaton replaces fourteen substring searches of a lower-cased copy.
+func noiseHints(p string) (mayContribute, mayCredit bool) {
+	for i := 0; i < len(p); i++ {
+		if p[i] >= utf8.RuneSelf {
+			var buf [512]byte
+			return scanHints(hints, appendSearchLower(buf[:0], p))
 		}
 	}
-	return false
+	return scanHints(hints, p)
+}
+
+var (
+	contributionHints = []string{"contribut", "reporting by", "writing by", "editing by"}
+	creditHints       = []string{"credit", "photo", "(ap", "(afp", "(reuters", "(getty", "reuters", "getty", "epa", "/"}
+)
+
+// appendSearchLower appends the lower case of s to b, with each rune whose
+// lower case is not ASCII written as the one byte 0x80: the hints are
+// ASCII, so they occur in this where they occur in the real lower case
+// ("İ" lower-cases to "i", the Kelvin sign to "k").
+func appendSearchLower(b []byte, s string) []byte {
+	for _, r := range s {
+		if r = unicode.ToLower(r); r < utf8.RuneSelf {
+			b = append(b, byte(r))
+		} else {
+			b = append(b, utf8.RuneSelf)
+		}
+	}
+	return b
+}
+
+// hints is the Aho-Corasick automaton of the noise hints.
+var hints = newHintAutomaton(contributionHints, creditHints)
+
+// A hintAutomaton finds, in one pass, which of two sets of lower-case ASCII
+// words occur in a text, reading ASCII capitals as lower case.
+type hintAutomaton struct {
+	next [][256]uint8 // next[state][byte]
+	out  []uint8      // bit 0: a word of the first set ends here; bit 1: of the second
+}
+
+func newHintAutomaton(first, second []string) *hintAutomaton {
+	a := &hintAutomaton{next: make([][256]uint8, 1), out: make([]uint8, 1)}
+	// The trie, with 0 standing for "no edge yet".
+	for set, words := range [][]string{first, second} {
+		for _, w := range words {
+			st := 0
+			for i := 0; i < len(w); i++ {
+				if a.next[st][w[i]] == 0 {
+					a.next = append(a.next, [256]uint8{})
+					a.out = append(a.out, 0)
+					a.next[st][w[i]] = uint8(len(a.next) - 1)
+				}
+				st = int(a.next[st][w[i]])
+			}
+			a.out[st] |= 1 << set
+		}
+	}
+	if len(a.next) > 256 {
+		panic("analyze: too many hint states")
+	}
+	// Breadth first, each state's missing edges follow its failure link,
+	// and it inherits the output of that link.
+	fail := make([]uint8, len(a.next))
+	queue := []uint8{}
+	for c := range 256 {
+		if t := a.next[0][c]; t != 0 {
+			queue = append(queue, t)
+		}
+	}
+	for len(queue) > 0 {
+		st := queue[0]
+		queue = queue[1:]
+		a.out[st] |= a.out[fail[st]]
+		for c := range 256 {
+			if t := a.next[st][c]; t != 0 {
+				fail[t] = a.next[fail[st]][c]
+				queue = append(queue, t)
+			} else {
+				a.next[st][c] = a.next[fail[st]][c]
+			}
+		}
+	}
+	// Capitals go where lower case goes.
+	for st := range a.next {
+		for c := 'A'; c <= 'Z'; c++ {
+			a.next[st][c] = a.next[st][c+'a'-'A']
+		}
+	}
+	return a
+}
+
+// scanHints reports whether a word of a's first set and one of its second
+// occur in s.
+func scanHints[T string | []byte](a *hintAutomaton, s T) (first, second bool) {
+	st, seen := uint8(0), uint8(0)
+	for i := 0; i < len(s); i++ {
+		st = a.next[st][s[i]]
+		if o := a.out[st]; o != 0 {
+			if seen |= o; seen == 3 {
+				break
+			}
+		}
+	}
+	return seen&1 != 0, seen&2 != 0
 }
 
 // isTagLine recognises keyword lists: "Tags: flooding, Joe Biden" whatever
@@ -153,7 +252,25 @@ func endsLikeSentence(p string) bool {
 // isShouting recognises all-caps kickers and headlines.
 func isShouting(p string) bool {
 	letters, upper := 0, 0
-	for _, r := range p {
+	for i := 0; i < len(p); {
+		if c := p[i]; c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z':
+				letters++
+				// Shouting needs nine capitals for each small letter; each
+				// byte left can add at most one. Prose gives up early.
+				if upper+len(p)-i < 9*(letters-upper) {
+					return false
+				}
+			case 'A' <= c && c <= 'Z':
+				letters++
+				upper++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(p[i:])
+		i += n
 		if unicode.IsLetter(r) {
 			letters++
 			if unicode.IsUpper(r) {

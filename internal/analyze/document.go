@@ -7,7 +7,9 @@ package analyze
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"storyline/internal/article"
 	"storyline/internal/dedupe"
@@ -83,17 +85,58 @@ func Analyze(a article.Article) Document {
 		d.Sentences = append(d.Sentences, SplitSentences(p)...)
 	}
 	prose := strings.Join(d.Sentences, "\n")
-	d.Body = Count(Terms(prose))
-	lead := d.Headline
-	for i := 0; i < len(d.Sentences) && i < leadSentences; i++ {
-		lead += "\n" + d.Sentences[i]
-	}
-	d.Lead = Count(Terms(lead))
+	d.vectors(prose)
 	d.Entities = entity.Extract(d.Headline, d.Sentences)
 	d.Shingles = dedupe.SignatureOf(prose)
 	d.dates(prose)
 	return d
 }
+
+// vectors counts the terms of the prose (the sentences joined by line
+// breaks) into Body, and those of the headline and the lead sentences,
+// joined likewise, into Lead.
+//
+// A line break ends every word, so the terms of lines joined by line breaks
+// are the terms of each line in turn: each sentence is read once, and the
+// lead reuses the terms of its sentences. The word segmenter reads broken
+// UTF-8 near the end of a text differently, so invalid text is read joined.
+func (d *Document) vectors(prose string) {
+	ids := idBuffers.Get().(*idBuffer)
+	body, lead := ids.body[:0], ids.lead[:0]
+	if utf8.ValidString(d.Headline) && !slices.ContainsFunc(d.Sentences, invalidUTF8) {
+		lead = appendTermIDs(lead, d.Headline)
+		n := 0
+		for i, s := range d.Sentences {
+			body = appendTermIDs(body, s)
+			if i < leadSentences {
+				n = len(body)
+			}
+		}
+		lead = append(lead, body[:n]...)
+	} else {
+		body = appendTermIDs(body, prose)
+		text := d.Headline
+		for i := 0; i < len(d.Sentences) && i < leadSentences; i++ {
+			text += "\n" + d.Sentences[i]
+		}
+		lead = appendTermIDs(lead, text)
+	}
+	d.Body, d.Lead = countIDs(body), countIDs(lead)
+	if cap(body)+cap(lead) <= maxPooledIDs {
+		ids.body, ids.lead = body, lead
+		idBuffers.Put(ids)
+	}
+}
+
+func invalidUTF8(s string) bool { return !utf8.ValidString(s) }
+
+// idBuffers recycles the term id slices of vectors.
+var idBuffers = sync.Pool{New: func() any { return new(idBuffer) }}
+
+type idBuffer struct{ body, lead []uint64 }
+
+// maxPooledIDs bounds the memory an idBuffer keeps.
+const maxPooledIDs = 1 << 16
 
 func (d *Document) dates(prose string) {
 	d.Date, d.DateSource = d.Article.Date, DateGiven
@@ -122,5 +165,5 @@ func (d *Document) dates(prose string) {
 // looksLikeDateLine recognises a dateline such as "Tuesday, March 3, 2009",
 // which is no headline.
 func looksLikeDateLine(p string) bool {
-	return len(timex.Extract(p, time.Time{})) > 0 && len(Terms(p)) <= 4
+	return len(timex.Extract(p, time.Time{})) > 0 && len(appendTermIDs(nil, p)) <= 4
 }

@@ -3,12 +3,9 @@ package analyze
 import (
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/snowballstem"
-	"github.com/blevesearch/snowballstem/english"
 	"github.com/clipperhouse/uax29/v2/words"
 )
 
@@ -41,91 +38,142 @@ func Tokens(text string) []string {
 	var out []string
 	it := words.FromString(text)
 	for it.Next() {
-		w := it.Value()
-		r, _ := utf8.DecodeRuneInString(w)
-		if w == "" || !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			continue
+		if w, ok := word(it.Value()); ok {
+			out = append(out, strings.ToLower(w))
 		}
-		w = strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s"))
-		out = append(out, w)
 	}
 	return out
 }
 
-// Stem returns the Snowball (Porter2) stem of a lower-case English word.
-func Stem(w string) string {
-	if s, ok := stems.get(w); ok {
-		return s
+// word reports whether a segment of text is a word, one that starts with a
+// letter or digit, and returns it without a possessive "'s".
+func word(w string) (string, bool) {
+	if w == "" {
+		return "", false
 	}
-	env := snowballstem.NewEnv(w)
-	english.Stem(env)
-	s := env.Current()
-	stems.put(w, s)
-	return s
-}
-
-// stems caches stems: word frequencies are Zipfian, so a bounded cache of
-// the common words saves most of the stemming, which was the largest cost
-// of tokenising.
-var stems = stemCache{m: make(map[string]string, 1<<14)}
-
-// maxCachedStems bounds the cache; rarer words are stemmed every time.
-const maxCachedStems = 1 << 18
-
-type stemCache struct {
-	mu sync.RWMutex
-	m  map[string]string
-}
-
-func (c *stemCache) get(w string) (string, bool) {
-	c.mu.RLock()
-	s, ok := c.m[w]
-	c.mu.RUnlock()
-	return s, ok
-}
-
-func (c *stemCache) put(w, s string) {
-	c.mu.Lock()
-	if len(c.m) < maxCachedStems {
-		// Both are copied: either may be a slice of an article's text,
-		// which the cache must not keep alive.
-		c.m[strings.Clone(w)] = strings.Clone(s)
+	if c := w[0]; c < utf8.RuneSelf {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return "", false
+		}
+	} else if r, _ := utf8.DecodeRuneInString(w); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return "", false
 	}
-	c.mu.Unlock()
+	return strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s"), true
 }
 
 // Terms returns the stems of the content words of text: stop words, single
 // characters and pure punctuation dropped.
 func Terms(text string) []string {
-	toks := Tokens(text)
-	out := toks[:0]
-	for _, t := range toks {
-		if len(t) < 2 || stopWords[t] {
+	var out []string
+	scanTerms(text, func(_ uint64, stem string) { out = append(out, stem) })
+	return out
+}
+
+// appendTermIDs appends the ids of Terms(text) to ids, in no particular
+// order. It is what analysis needs, and it spares building the stems and
+// lower-case tokens.
+func appendTermIDs(ids []uint64, text string) []uint64 {
+	t := stems.table.Load()
+	// Most words miss the processor's caches in a table of a large
+	// vocabulary. Looking them up in batches, in a loop that does nothing
+	// else, lets the processor wait for many of them at once.
+	var batch [64]stemKey
+	n := 0
+	it := words.FromString(text)
+	for it.Next() {
+		w, ok := word(it.Value())
+		if !ok {
 			continue
 		}
-		out = append(out, Stem(t))
+		key := &batch[n]
+		size, lw, fits := key.set(text, it.Start(), w)
+		switch {
+		case size < 2:
+		case fits:
+			if n++; n == len(batch) {
+				ids = t.appendIDs(ids, batch[:n])
+				n = 0
+			}
+		default:
+			if e := stems.miss(t, lw, key, false); !e.stop {
+				ids = append(ids, e.id)
+			}
+		}
 	}
-	return out
+	return t.appendIDs(ids, batch[:n])
+}
+
+// appendIDs appends the term ids of the words of keys, but of stop words.
+func (t *stemTable) appendIDs(ids []uint64, keys []stemKey) []uint64 {
+	for i := range keys {
+		if j := t.find(&keys[i]); j >= 0 {
+			if id := t.slots[j].id; id != 0 {
+				ids = append(ids, id)
+			}
+		} else if e := stems.miss(t, "", &keys[i], true); !e.stop {
+			ids = append(ids, e.id)
+		}
+	}
+	return ids
+}
+
+// scanTerms calls fn with the id and stem of each content word of text, the
+// slower form of appendTermIDs for callers that want the stems.
+func scanTerms(text string, fn func(id uint64, stem string)) {
+	t := stems.table.Load()
+	var key stemKey
+	it := words.FromString(text)
+	for it.Next() {
+		w, ok := word(it.Value())
+		if !ok {
+			continue
+		}
+		n, lw, fits := key.set(text, it.Start(), w)
+		if n < 2 {
+			continue
+		}
+		if fits {
+			if i := t.find(&key); i >= 0 {
+				if id := t.slots[i].id; id != 0 {
+					fn(id, t.stems[i])
+				}
+				continue
+			}
+		}
+		if e := stems.miss(t, lw, &key, fits); !e.stop {
+			fn(e.id, e.stem)
+		}
+	}
 }
 
 // Count builds a vector of stem counts.
 func Count(stems []string) Vector {
-	counts := make(map[uint64]float32, len(stems))
-	for _, s := range stems {
-		counts[TermID(s)]++
+	ids := make([]uint64, len(stems))
+	for i, s := range stems {
+		ids[i] = TermID(s)
 	}
-	v := make(Vector, 0, len(counts))
-	for id, n := range counts {
-		v = append(v, Term{ID: id, W: n})
-	}
-	slices.SortFunc(v, func(a, b Term) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
+	return countIDs(ids)
+}
+
+// countIDs builds the vector of counts of term ids, sorting ids in place.
+func countIDs(ids []uint64) Vector {
+	slices.Sort(ids)
+	n := 0
+	for i := range ids {
+		if i == 0 || ids[i] != ids[i-1] {
+			n++
 		}
-		return 0
-	})
+	}
+	v := make(Vector, 0, n)
+	for i := 0; i < len(ids); {
+		// Counted by adding ones in float32, as a map of float32 counters
+		// would: beyond 2^24 a float32 count stops growing.
+		j, w := i, float32(0)
+		for ; j < len(ids) && ids[j] == ids[i]; j++ {
+			w++
+		}
+		v = append(v, Term{ID: ids[i], W: w})
+		i = j
+	}
 	return v
 }

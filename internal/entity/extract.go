@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -33,13 +34,44 @@ type mention struct {
 	multi   bool   // more than one name word
 }
 
-// extractor holds the per-call working state; nothing in it outlives the call.
+// extractor holds the per-call working state; nothing in it outlives the
+// call. Extractors are recycled: their slices and maps would otherwise be
+// much of what Extract allocates.
 type extractor struct {
 	lx       *lexicon
 	lower    string            // lower-case copy of the sentence being tokenized
+	lowers   []string          // lower case of the title and of each sentence (see lowerAll)
 	folds    map[string]string // Fold memo: names repeat within a document
 	toks     []token
 	mentions []mention
+	groupIdx map[string]int // scratch of group
+}
+
+var extractors = sync.Pool{New: func() any { return new(extractor) }}
+
+// maxPooledTokens bounds the token slice of a recycled extractor, so that
+// one huge sentence does not pin its memory.
+const maxPooledTokens = 1 << 12
+
+func newExtractor(mentions int) *extractor {
+	x := extractors.Get().(*extractor)
+	x.lx = lex()
+	x.mentions = slices.Grow(x.mentions, mentions)
+	return x
+}
+
+// free returns x to the pool, dropping its references to the text.
+func (x *extractor) free() {
+	if cap(x.toks) > maxPooledTokens {
+		return
+	}
+	clear(x.toks[:cap(x.toks)])
+	clear(x.mentions[:cap(x.mentions)])
+	clear(x.lowers)
+	clear(x.folds)
+	clear(x.groupIdx)
+	*x = extractor{toks: x.toks[:0], mentions: x.mentions[:0], lowers: x.lowers[:0], folds: x.folds, groupIdx: x.groupIdx}
+	extractors.Put(x)
 }
 
 // Extract finds the named entities of a document, most salient first.
@@ -57,10 +89,12 @@ func Extract(title string, sentences []string) []Entity {
 	for _, s := range sentences {
 		n += capitals(s)
 	}
-	x := &extractor{lx: lex(), mentions: make([]mention, 0, n)}
+	x := newExtractor(n)
+	defer x.free()
+	x.lowerAll(title, sentences)
 	var restricted []int // sentence indexes (-1 = title) to scan for known names only
 	for i, s := range sentences {
-		x.toks = x.tokenize(x.toks[:0], s)
+		x.toks = x.tokenize(x.toks[:0], s, x.lowers[i+1])
 		if isRestricted(x.toks, false) {
 			restricted = append(restricted, i)
 			continue
@@ -68,7 +102,7 @@ func Extract(title string, sentences []string) []Entity {
 		x.sentence(s, i)
 	}
 	if title != "" {
-		x.toks = x.tokenize(x.toks[:0], title)
+		x.toks = x.tokenize(x.toks[:0], title, x.lowers[0])
 		if isRestricted(x.toks, true) {
 			restricted = append(restricted, -1)
 		} else {
@@ -922,7 +956,10 @@ func (g *group) fullest() string {
 // person's short forms into the full name.
 func (x *extractor) group() []group {
 	groups := make([]group, 0, len(x.mentions)/2+8)
-	idx := make(map[string]int, len(x.mentions))
+	if x.groupIdx == nil {
+		x.groupIdx = make(map[string]int, len(x.mentions))
+	}
+	idx := x.groupIdx
 	for i := range x.mentions {
 		m := &x.mentions[i]
 		gi, ok := idx[m.gkey]
@@ -1113,7 +1150,7 @@ func (x *extractor) scanKnown(groups []group, restricted []int, title string, se
 		if si >= 0 {
 			s = sentences[si]
 		}
-		toks := x.tokenize(x.toks[:0], s)
+		toks := x.tokenize(x.toks[:0], s, x.lowers[si+1])
 		x.toks = toks
 		shouting := isRestricted(toks, false)
 		for i := 0; i < len(toks); {

@@ -27,12 +27,15 @@ type lexicon struct {
 	demonyms  map[string]string    // lower-case demonym or plural -> country canonical name
 	orgs      map[string]string    // lower-case org name or acronym -> canonical name
 	maxPlaceN int                  // longest place name, in words
-	flags     map[string]wordFlag  // lower-case word -> the hand-written lists it is in (small, hot)
-	bigFlags  map[string]wordFlag  // lower-case word -> fFirst, fName, fCommon, fWide (large; capitalised words only)
+	flags     *wordTable           // lower-case word -> the hand-written lists it is in (small, hot)
+	bigFlags  *wordTable           // lower-case word -> fFirst, fName, fCommon, fWide (large; capitalised words only)
+	// known holds the keys of demonyms, orgs and places, so that known
+	// asks one table instead of three for the ASCII names nearly all are.
+	known *wordTable
 }
 
 // has reports whether the lower-case word w is in the big word list f.
-func (lx *lexicon) has(w string, f wordFlag) bool { return lx.bigFlags[w]&f != 0 }
+func (lx *lexicon) has(w string, f wordFlag) bool { return lx.bigFlags.get(w)&f != 0 }
 
 // wordFlag marks membership of a word in the word lists, so one map lookup
 // per token answers every "is it a title / an org head / a given name".
@@ -440,20 +443,21 @@ func buildLexicon() *lexicon {
 		}
 		lx.placesF[f] = p
 	}
-	lx.bigFlags = make(map[string]wordFlag, len(sections["first"])+len(sections["name"])+len(sections["word35"])+len(sections["word"]))
+	bigFlags := make(map[string]wordFlag, len(sections["first"])+len(sections["name"])+len(sections["word35"])+len(sections["word"]))
 	for _, e := range sections["first"] {
-		lx.bigFlags[strings.ToLower(e.name)] |= fFirst
+		bigFlags[strings.ToLower(e.name)] |= fFirst
 	}
 	for _, e := range sections["name"] {
-		lx.bigFlags[strings.ToLower(e.name)] |= fName
+		bigFlags[strings.ToLower(e.name)] |= fName
 	}
 	for _, e := range sections["word"] {
-		lx.bigFlags[e.name] |= fCommon | fWide
+		bigFlags[e.name] |= fCommon | fWide
 	}
 	for _, e := range sections["word35"] {
-		lx.bigFlags[e.name] |= fWide
+		bigFlags[e.name] |= fWide
 	}
-	lx.flags = map[string]wordFlag{}
+	lx.bigFlags = newWordTable(bigFlags)
+	flags := map[string]wordFlag{}
 	for _, set := range []struct {
 		m map[string]bool
 		f wordFlag
@@ -467,12 +471,23 @@ func buildLexicon() *lexicon {
 		{holidays, fHoliday}, {functionWords, fFunction},
 	} {
 		for w := range set.m {
-			lx.flags[w] |= set.f
+			flags[w] |= set.f
 		}
 	}
+	lx.flags = newWordTable(flags)
 	for k, v := range knownOrgs {
 		lx.orgs[k] = v
 	}
+	known := make(map[string]wordFlag, len(lx.demonyms)+len(lx.orgs)+len(lx.places))
+	for _, m := range []map[string]string{lx.demonyms, lx.orgs} {
+		for k := range m {
+			known[k] = 1
+		}
+	}
+	for k := range lx.places {
+		known[k] = 1
+	}
+	lx.known = newWordTable(known)
 	return lx
 }
 

@@ -1,6 +1,8 @@
 package entity
 
 import (
+	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,6 +21,7 @@ type token struct {
 	poss       bool // was followed by a possessive
 	initial    bool // first word of the sentence or of a quotation or clause
 	glued      bool // joined to the previous token by a hyphen ("Syria-Turkey")
+	upper      bool // starts with a capital
 	flags      wordFlag
 }
 
@@ -50,17 +53,29 @@ func isWordRune(r rune) bool {
 
 func isHyphen(r rune) bool { return r == '-' || r == '‐' || r == '‑' }
 
-// tokenize splits a sentence into tokens, appending to dst.
-func (x *extractor) tokenize(dst []token, s string) []token {
+// tokenize splits a sentence into tokens, appending to dst. lower is the
+// sentence's lower case, or "" when lower-casing changes byte offsets.
+func (x *extractor) tokenize(dst []token, s, lower string) []token {
 	// One lower-case copy of the sentence serves all its tokens, when
 	// lower-casing keeps byte offsets (it does for ASCII and nearly all text).
-	x.lower = strings.ToLower(s)
-	if len(x.lower) != len(s) {
-		x.lower = ""
-	}
+	x.lower = lower
+	first := len(dst)
 	initial := true
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		var r rune
+		n := 1
+		if c := s[i]; c < utf8.RuneSelf {
+			r = rune(c)
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				end, poss, next := scanWord(s, i)
+				dst = x.appendWord(dst, s, i, end, poss, initial)
+				initial = false
+				i = next
+				continue
+			}
+		} else {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		if unicode.IsSpace(r) {
 			i += n
 			continue
@@ -79,6 +94,7 @@ func (x *extractor) tokenize(dst []token, s string) []token {
 		}
 		i += n
 	}
+	x.setFlags(dst[first:])
 	return dst
 }
 
@@ -90,8 +106,15 @@ func scanWord(s string, i int) (end int, poss bool, next int) {
 	j := i
 	seg := i // start of the current part, after a dot or hyphen
 	for j < len(s) {
-		r, n := utf8.DecodeRuneInString(s[j:])
-		if isWordRune(r) {
+		var r rune
+		n := 1
+		if c := s[j]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				j++
+				continue
+			}
+			r = rune(c)
+		} else if r, n = utf8.DecodeRuneInString(s[j:]); isWordRune(r) {
 			j += n
 			continue
 		}
@@ -182,7 +205,7 @@ func partCap(p string) bool {
 // word ("Assad-led", "pro-Iran").
 func (x *extractor) appendWord(dst []token, s string, start, end int, poss, initial bool) []token {
 	w := s[start:end]
-	if strings.IndexByte(w, '-') < 0 && (isASCII(w) || !strings.ContainsAny(w, "‐‑")) {
+	if !mayBeHyphenated(w) {
 		return append(dst, x.makeToken(s, start, end, poss, initial, false))
 	}
 	// Split into parts with their offsets.
@@ -266,6 +289,18 @@ func (x *extractor) appendWord(dst []token, s string, start, end int, poss, init
 	return append(dst, x.makeToken(s, start, end, poss, initial, false))
 }
 
+// mayBeHyphenated reports whether w holds a hyphen.
+func mayBeHyphenated(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c == '-' {
+			return true
+		} else if c >= utf8.RuneSelf {
+			return strings.ContainsAny(w[i:], "-‐‑")
+		}
+	}
+	return false
+}
+
 // articlePrefix holds hyphenPrefixes without their hyphen.
 var articlePrefix = func() map[string]bool {
 	m := map[string]bool{}
@@ -298,15 +333,14 @@ func isDigits(p string) bool {
 func (x *extractor) known(s string) bool {
 	var buf [128]byte
 	k, ascii := appendLowerKey(buf[:0], s)
+	if ascii {
+		return x.lx.known.getBytes(k) != 0
+	}
 	if _, ok := x.lx.demonyms[string(k)]; ok {
 		return true
 	}
 	if _, ok := x.lx.orgs[string(k)]; ok {
 		return true
-	}
-	if ascii {
-		_, ok := x.lx.places[string(k)]
-		return ok
 	}
 	_, ok := x.lx.places[placeKey(s)]
 	return ok
@@ -342,21 +376,16 @@ func appendLowerKey(b []byte, s string) ([]byte, bool) {
 
 func (x *extractor) makeToken(s string, start, end int, poss, initial, glued bool) token {
 	w := s[start:end]
-	low := ""
+	var low string
 	if x.lower != "" {
 		low = x.lower[start:end]
 	} else {
 		low = strings.ToLower(w)
 	}
 	t := token{s: w, low: low, start: start, end: end, poss: poss, initial: initial, glued: glued}
-	t.flags = x.lx.flags[t.low]
-	if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
-		// Only capitalised words are asked about names and common words,
-		// and the big table is costly to probe.
-		t.flags |= x.lx.bigFlags[t.low]
-	}
 	r, n := utf8.DecodeRuneInString(w)
-	t.cap = unicode.IsUpper(r)
+	t.upper = unicode.IsUpper(r)
+	t.cap = t.upper
 	if !t.cap && n < len(w) && strings.IndexByte(w[:min(len(w), 5)], '-') > 0 {
 		// "al-Assad", "el-Sisi": an article glued to a capitalised name.
 		for _, p := range hyphenPrefixes {
@@ -387,6 +416,40 @@ func (x *extractor) makeToken(s string, start, end int, poss, initial, glued boo
 	return t
 }
 
+// setFlags looks the words of toks up in the word lists. It runs once a
+// sentence is tokenized, in a loop of its own: the big list is larger than
+// the processor's caches, and a tight loop lets the processor wait for many
+// words at once.
+func (x *extractor) setFlags(toks []token) {
+	small, big := x.lx.flags, x.lx.bigFlags
+	for i := range toks {
+		t := &toks[i]
+		if t.punct {
+			continue
+		}
+		var key wordKey
+		var short bool
+		if x.lower != "" {
+			key, short = wordKeyAt(x.lower, t.start, t.end)
+		} else {
+			key, short = makeWordKey(t.low)
+		}
+		if !short {
+			t.flags = small.long[t.low]
+			if t.upper {
+				t.flags |= big.long[t.low]
+			}
+			continue
+		}
+		t.flags = small.find(&key)
+		if t.upper {
+			// Only capitalised words are asked about names and common
+			// words, and the big table is costly to probe.
+			t.flags |= big.find(&key)
+		}
+	}
+}
+
 // countCaps counts the letters and capitals of a non-ASCII word.
 func countCaps(w string) (letters, upper int, digit bool) {
 	for _, r := range w {
@@ -401,4 +464,83 @@ func countCaps(w string) (letters, upper int, digit bool) {
 		}
 	}
 	return letters, upper, digit
+}
+
+// lowerAll sets x.lowers to the lower case of the title and of each
+// sentence, as strings.ToLower has them, or "" where lower-casing changes
+// the length. One allocation serves them all.
+func (x *extractor) lowerAll(title string, sentences []string) {
+	x.lowers = slices.Grow(x.lowers[:0], len(sentences)+1)[:len(sentences)+1]
+	clear(x.lowers)
+	total := len(title)
+	for _, s := range sentences {
+		total += len(s)
+	}
+	var b strings.Builder
+	b.Grow(total)
+	ends := make([]int, len(sentences)+1)
+	for i := -1; i < len(sentences); i++ {
+		s := title
+		if i >= 0 {
+			s = sentences[i]
+		}
+		if !appendLowerASCII(&b, s) {
+			if l := strings.ToLower(s); len(l) == len(s) {
+				b.WriteString(l)
+			} else {
+				ends[i+1] = -1
+				continue
+			}
+		}
+		ends[i+1] = b.Len()
+	}
+	all := b.String()
+	start := 0
+	for i, e := range ends {
+		if e >= 0 {
+			x.lowers[i] = all[start:e]
+			start = e
+		}
+	}
+}
+
+// appendLowerASCII writes the lower case of s to b if s is ASCII, eight
+// bytes at a time, and reports whether it was.
+func appendLowerASCII(b *strings.Builder, s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load64(s[i:])&(0x80*ones) != 0 {
+			return false
+		}
+	}
+	for j := i; j < len(s); j++ {
+		if s[j] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	var buf [64]byte
+	for i = 0; i+8 <= len(s); {
+		n := 0
+		for ; n+8 <= len(buf) && i+8 <= len(s); n, i = n+8, i+8 {
+			binary.LittleEndian.PutUint64(buf[n:], lower64(load64(s[i:])))
+		}
+		b.Write(buf[:n])
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return true
+}
+
+const ones = 0x0101010101010101
+
+// lower64 lower-cases the ASCII letters among 8 ASCII bytes.
+func lower64(x uint64) uint64 {
+	ge := x + (0x80-'A')*ones   // top bit set in bytes >= 'A'
+	gt := x + (0x80-'Z'-1)*ones // top bit set in bytes > 'Z'
+	return x | (ge&^gt&(0x80*ones))>>2
 }

@@ -1,6 +1,7 @@
 package timex
 
 import (
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -69,8 +70,15 @@ type scanner struct {
 	hasRef bool
 }
 
+// scanners recycles scanners, whose token slices would otherwise be most
+// of what Extract allocates.
+var scanners = sync.Pool{New: func() any { return new(scanner) }}
+
+// newScanner returns a scanner of text from the pool; freeScanner returns
+// it once no token is used any more.
 func newScanner(text string, ref time.Time) *scanner {
-	s := &scanner{text: text, toks: tokenize(text)}
+	s := scanners.Get().(*scanner)
+	*s = scanner{text: text, toks: tokenize(s.toks, text)}
 	if !ref.IsZero() {
 		s.ref = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC)
 		s.hasRef = true
@@ -78,13 +86,29 @@ func newScanner(text string, ref time.Time) *scanner {
 	return s
 }
 
+// maxPooledTokens bounds the token slices kept for reuse, so that one huge
+// text does not pin its tokens' memory.
+const maxPooledTokens = 1 << 14
+
+func freeScanner(s *scanner) {
+	if cap(s.toks) > maxPooledTokens {
+		return
+	}
+	*s = scanner{toks: s.toks[:0]}
+	scanners.Put(s)
+}
+
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // tokenize splits text into words, numbers and punctuation, recording byte
 // offsets so that adjacency ("18th", "Sept.", "2021-09-13") can be checked.
-func tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/5+4)
+// It reuses the memory of toks.
+func tokenize(toks []token, text string) []token {
+	toks = toks[:0]
+	if n := len(text)/5 + 4; cap(toks) < n {
+		toks = make([]token, 0, n)
+	}
 	n := len(text)
 	for i := 0; i < n; {
 		c := text[i]

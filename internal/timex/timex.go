@@ -105,6 +105,7 @@ type Mention struct {
 // takes the year that puts it nearest to ref.
 func Extract(text string, ref time.Time) []Mention {
 	s := newScanner(text, ref)
+	defer freeScanner(s)
 	var out []Mention
 	for i := 0; i < len(s.toks); {
 		h := s.matchAt(i)
