@@ -163,24 +163,7 @@ func TestRefusedBatchLeavesNoTrace(t *testing.T) {
 		t.Fatalf("refused commit: error %v", err)
 	}
 	fs.fail = false
-	// The refused articles were not kept in the pipeline either: sent
-	// again, they are placed as new, exactly as in a clean run.
-	landings, err := in.Add(ctx, arts[2:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range landings {
-		if l.Repeat {
-			t.Errorf("%s counted as a repeat after its batch was refused", l.Article)
-		}
-	}
-	clean, in2 := openTemp(t)
-	if _, err := in2.Add(ctx, arts); err != nil {
-		t.Fatal(err)
-	}
-	if a, b := shape(t, st), shape(t, clean); !slices.Equal(a, b) {
-		t.Errorf("after a refused batch: %q, clean run %q", a, b)
-	}
+	addRestAsNew(t, in, st, arts, 2)
 }
 
 func TestLandingsNameEventAndStoryline(t *testing.T) {
@@ -201,6 +184,30 @@ func TestLandingsNameEventAndStoryline(t *testing.T) {
 		if !slices.ContainsFunc(e.Articles, func(a report.Article) bool { return a.ID == l.Article }) {
 			t.Errorf("%s not among the articles of %s", l.Article, l.Event)
 		}
+	}
+}
+
+// addRestAsNew sends arts[from:] again after a refused batch: the refused
+// articles were not kept in the pipeline either, so they must be placed as
+// new, and the store end as one clean ingest of arts would leave it.
+func addRestAsNew(t *testing.T, in *Ingester, st store.Store, arts []article.Article, from int) {
+	t.Helper()
+	ctx := context.Background()
+	landings, err := in.Add(ctx, arts[from:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range landings {
+		if l.Repeat {
+			t.Errorf("%s counted as a repeat after its batch was refused", l.Article)
+		}
+	}
+	clean, in2 := openTemp(t)
+	if _, err := in2.Add(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := shape(t, st), shape(t, clean); !slices.Equal(a, b) {
+		t.Errorf("after a refused batch: %q, clean run %q", a, b)
 	}
 }
 
@@ -254,22 +261,7 @@ func TestAddAllRefusedCommit(t *testing.T) {
 	if stats, _ := st.Stats(ctx); stored != 2 || stats.Articles != 2 {
 		t.Fatalf("after the second commit was refused: %d reported stored, %d in the store; want the first batch's 2", stored, stats.Articles)
 	}
-	landings, err := in.Add(ctx, arts[2:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range landings {
-		if l.Repeat {
-			t.Errorf("%s counted as a repeat after its batch was refused", l.Article)
-		}
-	}
-	clean, in2 := openTemp(t)
-	if _, err := in2.Add(ctx, arts); err != nil {
-		t.Fatal(err)
-	}
-	if a, b := shape(t, st), shape(t, clean); !slices.Equal(a, b) {
-		t.Errorf("after a refused batch: %q, clean run %q", a, b)
-	}
+	addRestAsNew(t, in, st, arts, 2)
 }
 
 // TestAddAllStopsCleanly checks that a cancelled AddAll commits what it
