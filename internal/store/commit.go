@@ -235,7 +235,7 @@ func (w *writer) event(ctx context.Context, e report.Event) error {
 	return nil
 }
 
-// storyline replaces one storyline and moves its events into it.
+// storyline replaces one storyline.
 func (w *writer) storyline(ctx context.Context, sl report.Storyline) error {
 	timeline, err := json.Marshal(sl.Timeline)
 	if err != nil {
@@ -245,20 +245,11 @@ func (w *writer) storyline(ctx context.Context, sl report.Storyline) error {
 	if err != nil {
 		return err
 	}
-	err = w.exec(ctx, `
+	return w.exec(ctx, `
 		INSERT INTO storylines (id, title, timeline, entities, updated) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET title = excluded.title, timeline = excluded.timeline,
 			entities = excluded.entities, updated = excluded.updated`,
 		sl.ID, sl.Title, string(timeline), string(entities), w.commit)
-	if err != nil {
-		return err
-	}
-	for _, e := range sl.Events {
-		if err := w.exec(ctx, `UPDATE events SET storyline = ? WHERE id = ?`, sl.ID, e.ID); err != nil {
-			return fmt.Errorf("event %s: %w", e.ID, err)
-		}
-	}
-	return nil
 }
 
 // exec runs one statement of the transaction. Each query is prepared once

@@ -85,8 +85,10 @@ type Batch struct {
 	// ignored: an event's articles are those whose Event names it.
 	Events []report.Event
 	// Storylines are the storylines created or changed, each replacing the
-	// stored one with its id. Only the ids of their Events are used: they
-	// move those events into the storyline (as when storylines merge).
+	// stored one with its id. Their Events field is ignored: an event's
+	// storyline is the one its report in Events names, so an event that
+	// moves comes in Events. (Moving every event of a long storyline at
+	// each change made commits grow with the storyline.)
 	Storylines []report.Storyline
 	// Removed are ids of storylines that no longer exist (merged into
 	// others). Removing happens first, so a batch may reuse a removed id.

@@ -388,8 +388,12 @@ func testRemoved(t *testing.T, s Store) {
 		Events:     []report.Event{event("e1", "s1", "One", nil), event("e2", "s2", "Two", nil)},
 		Storylines: []report.Storyline{storyline("s1", "S1", "e1"), storyline("s2", "S2", "e2")},
 	})
-	// s2 merges into s1: the batch lists e2 under s1 without sending e2 again.
-	commit(t, s, Batch{Storylines: []report.Storyline{storyline("s1", "S1+S2", "e1", "e2")}, Removed: []string{"s2"}})
+	// e2 moves to s1, leaving s2 empty: the batch sends e2 with its new
+	// storyline.
+	commit(t, s, Batch{
+		Events:     []report.Event{event("e2", "s1", "Two", nil)},
+		Storylines: []report.Storyline{storyline("s1", "S1+S2", "e1", "e2")}, Removed: []string{"s2"},
+	})
 	if _, err := s.Storyline(ctx, "s2"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Storyline(s2) after removal: err = %v, want ErrNotFound", err)
 	}
