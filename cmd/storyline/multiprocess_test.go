@@ -302,28 +302,14 @@ func checkPlacedOnce(t *testing.T, who string, got, want []string) {
 // eventLabels maps each article of the store at dsn to its event.
 func eventLabels(t *testing.T, dsn string) map[string]string {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	labels := map[string]string{}
-	for page := 0; ; page++ {
-		events, err := st.Events(ctx, store.EventQuery{Page: store.Page{Limit: store.MaxLimit, Offset: page * store.MaxLimit}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(events) == 0 {
-			return labels
-		}
-		for _, e := range events {
-			for _, a := range e.Articles {
-				if prev, ok := labels[a.ID]; ok {
-					t.Errorf("%s: article %s in events %s and %s", dsn, a.ID, prev, e.ID)
-				}
-				labels[a.ID] = e.ID
+	for _, e := range queuetest.StoredEvents(t, dsn) {
+		for _, a := range e.Articles {
+			if prev, ok := labels[a.ID]; ok {
+				t.Errorf("%s: article %s in events %s and %s", dsn, a.ID, prev, e.ID)
 			}
+			labels[a.ID] = e.ID
 		}
 	}
+	return labels
 }

@@ -128,12 +128,7 @@ func ingested(t *testing.T, arts []article.Article) string {
 func placedOnce(t *testing.T, dsn string, arts []article.Article) {
 	t.Helper()
 	checkConsistent(t, dsn)
-	var ids []string
-	for _, e := range queuetest.Events(t, dsn) {
-		// Each line ends with the quoted title, a colon and the ids.
-		ids = append(ids, strings.Fields(e[strings.LastIndex(e, `":`)+2:])...)
-	}
-	slices.Sort(ids)
+	ids := queuetest.PlacedIDs(t, dsn)
 	want := make([]string, len(arts))
 	for i, a := range arts {
 		want[i] = a.ID

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -126,12 +125,7 @@ func checkPlacedOnce(t *testing.T, dsn string, arts []article.Article) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, e := range queuetest.Events(t, dsn) {
-		// Each line ends with the quoted title, a colon and the ids.
-		ids = append(ids, strings.Fields(e[strings.LastIndex(e, `":`)+2:])...)
-	}
-	slices.Sort(ids)
+	ids := queuetest.PlacedIDs(t, dsn)
 	want := make([]string, len(arts))
 	for i, a := range arts {
 		want[i] = a.ID

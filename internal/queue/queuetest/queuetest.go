@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"storyline/internal/queue"
+	"storyline/internal/report"
 	"storyline/internal/store"
 )
 
@@ -63,10 +65,9 @@ func Deployment(t testing.TB) (queue.Deployment, jetstream.JetStream) {
 	return d, js
 }
 
-// Events lists the events of the store at dsn in the store's order, each
-// as its id, storyline, date, title and article ids: what placement
-// decides.
-func Events(t testing.TB, dsn string) []string {
+// StoredEvents reads every event of the store at dsn, in the store's
+// order, with its articles.
+func StoredEvents(t testing.TB, dsn string) []report.Event {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dsn)
@@ -74,7 +75,7 @@ func Events(t testing.TB, dsn string) []string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var out []string
+	var out []report.Event
 	for page := 0; ; page++ {
 		events, err := st.Events(ctx, store.EventQuery{Page: store.Page{Limit: store.MaxLimit, Offset: page * store.MaxLimit}})
 		if err != nil {
@@ -83,18 +84,42 @@ func Events(t testing.TB, dsn string) []string {
 		if len(events) == 0 {
 			return out
 		}
-		for _, e := range events {
-			date := "undated"
-			if e.Date != nil {
-				date = *e.Date
-			}
-			line := fmt.Sprintf("%s %s %s %q:", e.ID, e.Storyline, date, e.Title)
-			for _, a := range e.Articles {
-				line += " " + a.ID
-			}
-			out = append(out, line)
+		out = append(out, events...)
+	}
+}
+
+// Events lists the events of the store at dsn in the store's order, each
+// as its id, storyline, date, title and article ids: what placement
+// decides.
+func Events(t testing.TB, dsn string) []string {
+	t.Helper()
+	var out []string
+	for _, e := range StoredEvents(t, dsn) {
+		date := "undated"
+		if e.Date != nil {
+			date = *e.Date
+		}
+		line := fmt.Sprintf("%s %s %s %q:", e.ID, e.Storyline, date, e.Title)
+		for _, a := range e.Articles {
+			line += " " + a.ID
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// PlacedIDs returns the ids of the articles the events of the store at dsn
+// hold, sorted, each as often as it was placed.
+func PlacedIDs(t testing.TB, dsn string) []string {
+	t.Helper()
+	var ids []string
+	for _, e := range StoredEvents(t, dsn) {
+		for _, a := range e.Articles {
+			ids = append(ids, a.ID)
 		}
 	}
+	slices.Sort(ids)
+	return ids
 }
 
 // A Proxy passes TCP connections on to the test NATS server, and can fail
