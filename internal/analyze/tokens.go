@@ -69,6 +69,10 @@ func Terms(text string) []string {
 	return out
 }
 
+// TermIDs returns the ids (see TermID) of Terms(text), in no particular
+// order: the cheaper form for callers that only compare words.
+func TermIDs(text string) []uint64 { return appendTermIDs(nil, text) }
+
 // appendTermIDs appends the ids of Terms(text) to ids, in no particular
 // order. It is what analysis needs, and it spares building the stems and
 // lower-case tokens.

@@ -99,7 +99,7 @@ type Pipeline struct {
 	// cards hold the text-derived part of event reports (see card); for a
 	// retired event, whose members keep only what lists an article, the
 	// card is all that is left.
-	cards map[int]card
+	cards []card // by event id
 	// days counts, by event id, the days its articles mention: evidence
 	// of which dates of a storyline are key.
 	days    [][]dayCount
@@ -132,7 +132,6 @@ func New(cfg Config) *Pipeline {
 		}),
 		dirtyEvents:     map[int]bool{},
 		dirtyStorylines: map[int]bool{},
-		cards:           map[int]card{},
 	}
 }
 
@@ -186,6 +185,7 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	for len(p.events) <= pl.Event {
 		p.events = append(p.events, nil)
 		p.days = append(p.days, nil)
+		p.cards = append(p.cards, card{})
 	}
 	p.events[pl.Event] = append(p.events[pl.Event], int32(i))
 	for _, day := range d.Days {

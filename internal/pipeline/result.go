@@ -32,9 +32,6 @@ type Options struct {
 	OmitSummary bool
 }
 
-// brief is how a storyline lists its events for a store.
-var brief = Options{OmitArticles: true, OmitSummary: true}
-
 // Result reports every storyline with its events and articles.
 func (p *Pipeline) Result(opt Options) report.Result {
 	res := report.Result{Storylines: []report.Storyline{}}
@@ -61,22 +58,62 @@ func (p *Pipeline) Result(opt Options) report.Result {
 
 // storyline reports one storyline with all its events.
 func (p *Pipeline) storyline(s *storyline.Storyline, opt Options) report.Storyline {
-	rs := report.Storyline{ID: StorylineID(s.ID)}
+	rs := p.storylineHead(s)
 	for _, ev := range s.Events {
 		e := p.Event(ev, opt)
 		e.Storyline = rs.ID
 		rs.Events = append(rs.Events, e)
 	}
 	sortEvents(rs.Events)
-	rs.Entities = mergeEntities(rs.Events)
-	rs.Title = StorylineTitle(rs)
-	rs.Timeline = p.timeline(s.Events, rs.Events)
 	return rs
+}
+
+// storylineHead reports what a storyline says of itself, without its
+// events: its title, main names and timeline, drawn from its events' cards.
+// It is what a store rewrites whenever one of the events changes, so it
+// reads no article and builds no event report.
+func (p *Pipeline) storylineHead(s *storyline.Storyline) report.Storyline {
+	ids := p.inDateOrder(s.Events)
+	lists := make([][]report.Entity, len(ids))
+	for i, id := range ids {
+		lists[i] = p.cardOf(id).entities
+	}
+	rs := report.Storyline{ID: StorylineID(s.ID), Entities: mergeEntities(lists)}
+	rs.Title = titleOf(rs.Entities, p.cardOf(ids[0]).title)
+	rs.Timeline = p.timeline(ids)
+	return rs
+}
+
+// inDateOrder returns event ids in the order of sortEvents: dated events by
+// date, then undated ones, each group in the given order.
+func (p *Pipeline) inDateOrder(events []int) []int {
+	type dated struct {
+		id  int
+		day time.Time
+		ok  bool
+	}
+	ds := make([]dated, len(events))
+	for i, id := range events {
+		day, _, ok := p.placer.Event(id).Day()
+		ds[i] = dated{id, day, ok}
+	}
+	slices.SortStableFunc(ds, func(a, b dated) int {
+		if c := cmpBool(!a.ok, !b.ok); c != 0 || !a.ok {
+			return c
+		}
+		return a.day.Compare(b.day)
+	})
+	ids := make([]int, len(ds))
+	for i, d := range ds {
+		ids[i] = d.id
+	}
+	return ids
 }
 
 // Changes reports what the documents added since the last call changed, for
 // a store to write: the events that grew, the storylines that grew or lost
-// an event (each with all its events), and the ids of storylines left empty.
+// an event (their title, names and timeline, without their events, which
+// name their storyline themselves), and the ids of storylines left empty.
 // Ids are the stable ones, not renumbered as in Result.
 func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyline, removed []string) {
 	opt := Options{OmitArticles: true}
@@ -108,7 +145,7 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 			removed = append(removed, StorylineID(sid))
 			continue
 		}
-		storylines = append(storylines, p.storyline(s, brief))
+		storylines = append(storylines, p.storylineHead(s))
 	}
 	clear(p.dirtyStorylines)
 	return events, storylines, removed
@@ -126,7 +163,11 @@ func (p *Pipeline) DiscardChanges() {
 // that it is not built again (storylines list their events on every
 // change), and all that a retired event keeps.
 type card struct {
+	// size is how many articles the card was written from, 0 for no card:
+	// an event only changes by gaining articles.
+	size       int32
 	title      string
+	words      []uint64 // the title's term ids, sorted, for timelines
 	summary    []report.Sentence
 	entities   []report.Entity
 	dateSource string
@@ -151,14 +192,11 @@ const summarySources = 24
 // retire freezes an event that will not grow again and slims its documents
 // to what an article listing needs.
 func (p *Pipeline) retire(id int) {
-	if _, ok := p.cards[id]; !ok || p.dirtyEvents[id] {
-		p.Event(id, Options{}) // makes its card
-	}
+	c := p.cardOf(id)
 	if p.cfg.Lean {
-		c := p.cards[id]
 		// Copied: a slice of the longer list would keep all of it alive.
-		p.cards[id] = card{title: c.title, dateSource: c.dateSource, sources: c.sources, reports: c.reports,
-			entities: slices.Clone(c.entities[:min(len(c.entities), leanEntities)])}
+		c.summary = nil
+		c.entities = slices.Clone(c.entities[:min(len(c.entities), leanEntities)])
 	}
 	for _, i := range p.events[id] {
 		if p.cfg.Lean {
@@ -182,17 +220,30 @@ func (p *Pipeline) Event(id int, opt Options) report.Event {
 	return p.withCard(e, id, opt)
 }
 
+// cardOf returns the current card of an event, writing it if need be.
+func (p *Pipeline) cardOf(id int) *card {
+	if p.stale(id) {
+		_, d := p.event(id, Options{OmitArticles: true})
+		d.write(p.cfg.SummarySentences)
+		p.cards[id] = d.card
+	}
+	return &p.cards[id]
+}
+
+// stale reports whether an event gained articles since its card was
+// written. A retired event's card is final: its members no longer hold
+// text, and it gains no articles.
+func (p *Pipeline) stale(id int) bool { return p.cards[id].size != int32(len(p.events[id])) }
+
 // event reports an event without what its card holds, and returns the
 // draft of a new card when the event changed since its card was written.
 func (p *Pipeline) event(id int, opt Options) (report.Event, *draft) {
 	ce := p.placer.Event(id)
 	e := report.Event{ID: EventID(id), DateSource: string(analyze.DateUnknown)}
-	// A retired event's card is final; its members no longer hold text.
-	_, carded := p.cards[id]
-	stale := !carded || (p.dirtyEvents[id] && ce.Hot())
+	stale := p.stale(id)
 	var d *draft
 	if stale {
-		d = &draft{id: id}
+		d = &draft{id: id, card: card{size: int32(len(p.events[id]))}}
 	}
 	if stale || !opt.OmitArticles {
 		// Only a new card or the article list needs the articles: a
@@ -257,6 +308,7 @@ func (d *draft) write(sentences int) {
 		srcs = append(srcs[:summarySources/2], srcs[len(srcs)-summarySources/2:]...)
 	}
 	d.card.title = summarize.Title(srcs)
+	d.card.words = slices.Compact(slices.Sorted(slices.Values(analyze.TermIDs(d.card.title))))
 	ents := entitiesOf(d.entities)
 	d.card.entities = ents[:min(len(ents), maxEventEntities)]
 	for _, s := range summarize.Summary(srcs, sentences) {
@@ -370,7 +422,7 @@ func entitiesOf(docs [][]entity.Entity) []report.Entity {
 	weights := map[string]float64{}
 	for _, k := range order {
 		a := byKey[k]
-		name := argmax(a.names, func(x, y string) bool { return len(x) > len(y) })
+		name := argmax(a.names, func(x, y string) bool { return len(x) > len(y) || len(x) == len(y) && x < y })
 		var aliases []string
 		for n := range a.names {
 			if n != name {
@@ -398,48 +450,56 @@ func entitiesOf(docs [][]entity.Entity) []report.Entity {
 	return out
 }
 
-// mergeEntities sums the entities of a storyline's events by key: the name
-// is the longest full form any event used, the aliases all other spellings.
-// Names found in more of the events come first: they are what the storyline
-// is about, where mentions favour whichever event was reported at length.
-func mergeEntities(events []report.Event) []report.Entity {
-	byKey := map[string]*report.Entity{}
-	spread := map[string]int{}
-	var order []string
-	for _, e := range events {
-		for _, en := range e.Entities {
-			spread[en.Key]++
-			x := byKey[en.Key]
-			if x == nil {
-				c := en
-				c.Aliases = slices.Clone(en.Aliases)
-				byKey[en.Key] = &c
-				order = append(order, en.Key)
-				continue
+// mergeEntities sums the entities of a storyline's events, given as one
+// list per event, by key: the name is the longest full form any event
+// used, the aliases all other spellings. Names found in more of the events
+// come first: they are what the storyline is about, where mentions favour
+// whichever event was reported at length.
+func mergeEntities(lists [][]report.Entity) []report.Entity {
+	type acc struct {
+		report.Entity
+		spread int
+		names  []string // every spelling seen, with repeats
+	}
+	index := map[string]int{}
+	var accs []acc
+	for _, ents := range lists {
+		for _, en := range ents {
+			i, ok := index[en.Key]
+			if !ok {
+				i = len(accs)
+				index[en.Key] = i
+				accs = append(accs, acc{Entity: en})
+			} else if a := &accs[i]; len(en.Name) > len(a.Name) {
+				a.Name = en.Name
 			}
-			x.Mentions += en.Mentions
-			names := append(append([]string{x.Name}, x.Aliases...), en.Name)
-			names = append(names, en.Aliases...)
-			if len(en.Name) > len(x.Name) {
-				x.Name = en.Name
+			a := &accs[i]
+			if ok {
+				a.Mentions += en.Mentions
 			}
-			slices.Sort(names)
-			x.Aliases = slices.DeleteFunc(slices.Compact(names), func(n string) bool { return n == x.Name })
+			a.spread++
+			a.names = append(append(a.names, en.Name), en.Aliases...)
 		}
 	}
-	out := make([]report.Entity, 0, len(order))
-	for _, k := range order {
-		out = append(out, *byKey[k])
-	}
-	slices.SortStableFunc(out, func(a, b report.Entity) int {
+	slices.SortStableFunc(accs, func(a, b acc) int {
 		if c := cmpBool(a.Type == string(entity.Other), b.Type == string(entity.Other)); c != 0 {
 			return c // as in an event's list
 		}
-		if c := cmp.Compare(spread[b.Key], spread[a.Key]); c != 0 {
+		if c := cmp.Compare(b.spread, a.spread); c != 0 {
 			return c
 		}
 		return cmp.Compare(b.Mentions, a.Mentions)
 	})
+	out := make([]report.Entity, len(accs))
+	for i, a := range accs {
+		out[i] = a.Entity
+		if a.spread == 1 {
+			out[i].Aliases = slices.Clone(a.Aliases)
+			continue
+		}
+		slices.Sort(a.names)
+		out[i].Aliases = slices.DeleteFunc(slices.Compact(a.names), func(n string) bool { return n == a.Name })
+	}
 	return out
 }
 
@@ -466,11 +526,12 @@ func argmax[K comparable](m map[K]int, better func(a, b K) bool) K {
 	return best
 }
 
-// StorylineTitle names a storyline after its main actors and places, in the
-// spirit of "Putin – Assad: Syria".
-func StorylineTitle(s report.Storyline) string {
+// titleOf names a storyline after its main actors and places, in the
+// spirit of "Putin – Assad: Syria", or, lacking names, after its first
+// event.
+func titleOf(entities []report.Entity, first string) string {
 	var people, others []string
-	for _, e := range s.Entities {
+	for _, e := range entities {
 		switch {
 		case e.Type == string(entity.Person) && len(people) < 2:
 			people = append(people, surname(e.Name))
@@ -485,10 +546,8 @@ func StorylineTitle(s report.Storyline) string {
 		return strings.Join(people, "–")
 	case len(others) > 0:
 		return strings.Join(others, ", ")
-	case len(s.Events) > 0:
-		return s.Events[0].Title
 	}
-	return ""
+	return first
 }
 
 func surname(name string) string {

@@ -2,12 +2,10 @@ package pipeline
 
 import (
 	"cmp"
-	"maps"
-	"math"
+		"math"
 	"slices"
 	"time"
 
-	"storyline/internal/analyze"
 	"storyline/internal/report"
 )
 
@@ -37,46 +35,38 @@ type timelineItem struct {
 // rankTimeline picks at most n of the dated events among ids (all when n is
 // 0), most salient first, skipping an event whose title repeats one already
 // picked, and returns them in date order. A timeline cut to n entries shows
-// key dates, so it takes one event a day: the most salient.
-func (p *Pipeline) rankTimeline(ids []int, n int, report func(int) report.Event) []timelineItem {
-	recalls := map[int64]int{}
-	names := map[int][]string{}
+// key dates, so it takes one event a day: the most salient. It reads the
+// events' cards, writing those that are stale.
+func (p *Pipeline) rankTimeline(ids []int, n int) []timelineItem {
+	recalls := map[int32]int{}
 	spread := map[string]int{}
 	for _, id := range ids {
 		for _, c := range p.days[id] {
-			recalls[int64(c.day)] += int(c.n)
+			recalls[c.day] += int(c.n)
 		}
-		for _, e := range report(id).Entities {
-			names[id] = append(names[id], e.Key)
+		for _, e := range p.cardOf(id).entities {
 			spread[e.Key]++
 		}
 	}
-	main := slices.SortedFunc(maps.Keys(spread), func(a, b string) int {
-		if c := cmp.Compare(spread[b], spread[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	main = main[:min(len(main), mainNames)]
+	main := mostSpread(spread, mainNames)
 	var items []timelineItem
 	for _, id := range ids {
 		date, _, ok := p.placer.Event(id).Day()
 		if !ok {
 			continue
 		}
-		// report(id) made the event's card.
-		reports, outlets := p.cards[id].reports, p.cards[id].sources
+		c := &p.cards[id]
 		cast := 0
-		for _, k := range main {
-			if slices.Contains(names[id], k) {
+		for _, e := range c.entities {
+			if slices.Contains(main, e.Key) {
 				cast++
 			}
 		}
-		s := math.Log1p(float64(reports)) + 0.5*math.Log1p(float64(len(outlets))) + 0.5*math.Log1p(float64(recalls[date.Unix()/86400]))
+		s := math.Log1p(float64(c.reports)) + 0.5*math.Log1p(float64(len(c.sources))) + 0.5*math.Log1p(float64(recalls[int32(date.Unix()/86400)]))
 		if len(main) > 0 {
 			s += 0.5 * float64(cast) / float64(len(main))
 		}
-		items = append(items, timelineItem{event: id, date: date, title: report(id).Title, salience: s})
+		items = append(items, timelineItem{event: id, date: date, title: c.title, salience: s})
 	}
 	slices.SortStableFunc(items, func(a, b timelineItem) int {
 		if c := cmp.Compare(b.salience, a.salience); c != 0 {
@@ -85,7 +75,7 @@ func (p *Pipeline) rankTimeline(ids []int, n int, report func(int) report.Event)
 		return cmp.Compare(a.event, b.event)
 	})
 	var picked []timelineItem
-	var seen []map[string]bool
+	var seen titleIndex
 	days := map[time.Time]bool{}
 	for _, it := range items {
 		if n > 0 && len(picked) == n {
@@ -94,49 +84,132 @@ func (p *Pipeline) rankTimeline(ids []int, n int, report func(int) report.Event)
 		if n > 0 && days[it.date] {
 			continue
 		}
-		words := titleWords(it.title)
-		if slices.ContainsFunc(seen, func(w map[string]bool) bool { return repeats(words, w) }) {
+		words := p.cards[it.event].words
+		if seen.repeated(words) {
 			continue
 		}
 		days[it.date] = true
 		picked = append(picked, it)
-		seen = append(seen, words)
+		seen.add(words)
 	}
 	slices.SortStableFunc(picked, func(a, b timelineItem) int { return a.date.Compare(b.date) })
 	return picked
 }
 
-func titleWords(title string) map[string]bool {
-	w := map[string]bool{}
-	for _, t := range analyze.Terms(title) {
-		w[t] = true
+// mostSpread returns the n keys with the largest counts, largest first,
+// ties in key order.
+func mostSpread(counts map[string]int, n int) []string {
+	if n <= 0 {
+		return nil
 	}
-	return w
+	var top []string
+	before := func(a, b string) bool {
+		return counts[a] > counts[b] || (counts[a] == counts[b] && a < b)
+	}
+	for k := range counts {
+		if len(top) == n && !before(k, top[n-1]) {
+			continue
+		}
+		if len(top) < n {
+			top = append(top, k)
+		} else {
+			top[n-1] = k
+		}
+		for i := len(top) - 1; i > 0 && before(top[i], top[i-1]); i-- {
+			top[i], top[i-1] = top[i-1], top[i]
+		}
+	}
+	return top
 }
 
-// repeats reports whether two titles share most of their words: two
-// events telling the same thing, which one timeline should not show twice.
-func repeats(a, b map[string]bool) bool {
-	if len(a) < 3 || len(b) < 3 {
+// Two titles repeat each other when they share most of their words, at
+// least 3 of them: two events telling the same thing, which one timeline
+// should not show twice. Most is a Jaccard similarity of 3/5.
+const (
+	repeatWords          = 3
+	repeatNum, repeatDen = 3, 5
+)
+
+// repeats reports whether two titles, given as sorted sets of term ids,
+// repeat each other.
+func repeats(a, b []uint64) bool {
+	if len(a) < repeatWords || len(b) < repeatWords {
 		return false
 	}
 	shared := 0
-	for w := range a {
-		if b[w] {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
 			shared++
+			i++
+			j++
 		}
 	}
-	return float64(shared)/float64(len(a)+len(b)-shared) >= 0.6
+	return repeatDen*shared >= repeatNum*(len(a)+len(b)-shared)
 }
 
-// timeline builds a storyline's timeline from its events' ids and reports.
-func (p *Pipeline) timeline(ids []int, events []report.Event) []report.TimelineEntry {
-	byID := map[string]report.Event{}
-	for _, e := range events {
-		byID[e.ID] = e
+// A titleIndex holds the titles picked for a timeline and finds one that a
+// new title repeats without comparing it with all of them: a long
+// storyline's timeline would cost the square of its length. Each title is
+// indexed under its first words in id order only. Two titles that repeat
+// share at least 3/5 of either one's words, so the smallest shared word is
+// among the first len-⌈3len/5⌉+1 words of both (prefix filtering, as in
+// set-similarity joins).
+type titleIndex struct {
+	titles [][]uint64
+	byWord map[uint64][]int32
+	tried  []int32 // by title, the probe that last compared it, plus one
+	probes int32
+}
+
+func prefix(words []uint64) []uint64 {
+	shared := (repeatNum*len(words) + repeatDen - 1) / repeatDen
+	return words[:len(words)-shared+1]
+}
+
+func (x *titleIndex) add(words []uint64) {
+	if len(words) < repeatWords {
+		return
 	}
+	if x.byWord == nil {
+		x.byWord = map[uint64][]int32{}
+	}
+	t := int32(len(x.titles))
+	x.titles = append(x.titles, words)
+	x.tried = append(x.tried, 0)
+	for _, w := range prefix(words) {
+		x.byWord[w] = append(x.byWord[w], t)
+	}
+}
+
+// repeated reports whether words repeat a title of the index.
+func (x *titleIndex) repeated(words []uint64) bool {
+	if len(words) < repeatWords {
+		return false
+	}
+	x.probes++
+	for _, w := range prefix(words) {
+		for _, t := range x.byWord[w] {
+			if x.tried[t] == x.probes {
+				continue
+			}
+			x.tried[t] = x.probes
+			if repeats(words, x.titles[t]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// timeline builds a storyline's timeline from its events.
+func (p *Pipeline) timeline(ids []int) []report.TimelineEntry {
 	out := []report.TimelineEntry{}
-	for _, it := range p.rankTimeline(ids, 0, func(id int) report.Event { return byID[EventID(id)] }) {
+	for _, it := range p.rankTimeline(ids, 0) {
 		out = append(out, report.TimelineEntry{
 			Date: it.date.Format(time.DateOnly), Event: EventID(it.event), Title: it.title,
 			Salience: math.Round(it.salience*1000) / 1000,

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -60,13 +61,61 @@ func TestTimelineSalience(t *testing.T) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	title := func(id int) report.Event { return p.Event(id, Options{}) }
-	all := p.rankTimeline(ids, 0, title)
+	all := p.rankTimeline(ids, 0)
 	if len(all) < 3 {
 		t.Fatalf("timeline %+v: want the three dated events", all)
 	}
-	top := p.rankTimeline(ids, 1, title)
+	top := p.rankTimeline(ids, 1)
 	if len(top) != 1 || top[0].date.Format(time.DateOnly) != "2019-06-04" {
 		t.Errorf("the one key date is %+v, want the summit of 2019-06-04 (all: %+v)", top, all)
+	}
+}
+
+// TestTitleIndex holds the prefix-filtered index of picked titles to the
+// plain comparison with every title picked, on random titles from a small
+// vocabulary, where many share most of their words.
+func TestTitleIndex(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var x titleIndex
+	var picked [][]uint64
+	found := 0
+	for range 5000 {
+		var words []uint64
+		for range rng.IntN(9) {
+			words = append(words, uint64(rng.IntN(14))*0x9e3779b97f4a7c15)
+		}
+		words = slices.Compact(slices.Sorted(slices.Values(words)))
+		want := slices.ContainsFunc(picked, func(p []uint64) bool { return repeats(words, p) })
+		if got := x.repeated(words); got != want {
+			t.Fatalf("repeated(%x) = %v, want %v", words, got, want)
+		}
+		if want {
+			found++
+			continue
+		}
+		x.add(words)
+		picked = append(picked, words)
+	}
+	if found == 0 || len(picked) < 10 {
+		t.Errorf("%d repeats among %d picked titles: the test does not exercise the index", found, len(picked))
+	}
+}
+
+func TestMostSpread(t *testing.T) {
+	counts := map[string]int{"a": 1, "b": 5, "c": 5, "d": 2, "e": 9, "f": 2}
+	tests := []struct {
+		n    int
+		want []string
+	}{
+		{0, nil},
+		{1, []string{"e"}},
+		{3, []string{"e", "b", "c"}},
+		{5, []string{"e", "b", "c", "d", "f"}},
+		{9, []string{"e", "b", "c", "d", "f", "a"}},
+	}
+	for _, tt := range tests {
+		if got := mostSpread(counts, tt.n); !slices.Equal(got, tt.want) {
+			t.Errorf("mostSpread(%d) = %v, want %v", tt.n, got, tt.want)
+		}
 	}
 }

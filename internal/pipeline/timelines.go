@@ -43,7 +43,7 @@ func PredictTimeline(cfg Config, docs []analyze.Document, shape TimelineShape, f
 		reports[id] = p.Event(id, Options{})
 	}
 	var tl []TimelineDay
-	for _, it := range p.rankTimeline(ids, shape.Dates, func(id int) report.Event { return reports[id] }) {
+	for _, it := range p.rankTimeline(ids, shape.Dates) {
 		var sents []string
 		for _, s := range reports[it.event].Summary {
 			sents = append(sents, s.Text)
