@@ -2,7 +2,7 @@ package pipeline
 
 import (
 	"cmp"
-		"math"
+	"math"
 	"slices"
 	"time"
 
