@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"storyline/internal/analyze"
@@ -55,11 +56,11 @@ func Summary(srcs []Source, n int) []Sentence {
 			if pi >= LeadWindow {
 				break
 			}
-			words := len(strings.Fields(text))
+			words := wordCount(text)
 			if words < minWords || words > maxWords || strings.HasSuffix(strings.TrimSpace(text), "?") {
 				continue
 			}
-			v := unit(analyze.Terms(text))
+			v := unit(text)
 			cands = append(cands, candidate{Sentence: Sentence{Text: text, Article: s.Article}, vec: v, source: si, position: pi})
 			for _, t := range v {
 				sum[t.id] += t.w
@@ -120,7 +121,7 @@ func Summary(srcs []Source, n int) []Sentence {
 func Title(srcs []Source) string {
 	sum := map[uint64]float64{}
 	for _, s := range srcs {
-		for _, t := range unit(analyze.Terms(s.Headline + " " + strings.Join(first(s.Sentences, 3), " "))) {
+		for _, t := range unit(s.Headline + " " + strings.Join(first(s.Sentences, 3), " ")) {
 			sum[t.id] += t.w
 		}
 	}
@@ -128,10 +129,10 @@ func Title(srcs []Source) string {
 	best, bestScore := "", -1.0
 	for _, s := range srcs {
 		h := strings.TrimSpace(s.Headline)
-		if n := len(strings.Fields(h)); n < 3 || n > 25 {
+		if n := wordCount(h); n < 3 || n > 25 {
 			continue
 		}
-		if sc := dot(unit(analyze.Terms(h)), centroid); sc > bestScore {
+		if sc := dot(unit(h), centroid); sc > bestScore {
 			best, bestScore = h, sc
 		}
 	}
@@ -140,10 +141,10 @@ func Title(srcs []Source) string {
 	}
 	for _, s := range srcs {
 		for _, sent := range first(s.Sentences, 2) {
-			if len(strings.Fields(sent)) < minWords {
+			if wordCount(sent) < minWords {
 				continue
 			}
-			if sc := dot(unit(analyze.Terms(sent)), centroid); sc > bestScore {
+			if sc := dot(unit(sent), centroid); sc > bestScore {
 				best, bestScore = sent, sc
 			}
 		}
@@ -176,6 +177,19 @@ func Shorten(s string, maxWords int) string {
 
 func first(s []string, n int) []string { return s[:min(n, len(s))] }
 
+// wordCount is len(strings.Fields(s)), without building the fields.
+func wordCount(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
 // A vector is a sparse term vector sorted by term id: sums over it come out
 // the same on every run, which sums over a Go map, in random order, do not
 // (summaries must not change between two runs on the same input).
@@ -186,13 +200,21 @@ type term struct {
 	w  float64
 }
 
-// unit returns the unit-length term-count vector of stems.
-func unit(stems []string) vector {
-	counts := map[uint64]float64{}
-	for _, s := range stems {
-		counts[analyze.TermID(s)]++
+// unit returns the unit-length term-count vector of a text. Summaries
+// tokenise every lead sentence of up to two dozen articles whenever
+// an event grows, so it counts sorted term ids rather than stems in a map.
+func unit(text string) vector {
+	ids := analyze.TermIDs(text)
+	slices.Sort(ids)
+	v := make(vector, 0, len(ids))
+	for _, id := range ids {
+		if n := len(v); n > 0 && v[n-1].id == id {
+			v[n-1].w++
+		} else {
+			v = append(v, term{id, 1})
+		}
 	}
-	return unitOf(counts)
+	return normalize(v)
 }
 
 // unitOf sorts a map of weights into a vector of unit length.
@@ -202,6 +224,11 @@ func unitOf(m map[uint64]float64) vector {
 		v = append(v, term{id, w})
 	}
 	slices.SortFunc(v, func(a, b term) int { return cmp.Compare(a.id, b.id) })
+	return normalize(v)
+}
+
+// normalize scales a sorted vector to unit length.
+func normalize(v vector) vector {
 	var n float64
 	for _, t := range v {
 		n += t.w * t.w

@@ -327,3 +327,11 @@ func TestShorten(t *testing.T) {
 		})
 	}
 }
+
+func TestWordCount(t *testing.T) {
+	for _, s := range []string{"", " ", "one", " two  words ", "tab\tand\nnew line", "non\u00a0breaking space", "\xffbroken utf8 \xfe", "Ünïcödé wörds ok"} {
+		if got, want := wordCount(s), len(strings.Fields(s)); got != want {
+			t.Errorf("wordCount(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
