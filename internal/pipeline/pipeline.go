@@ -79,15 +79,17 @@ type Pipeline struct {
 	cfg    Config
 	placer *cluster.Placer
 	linker *storyline.Linker
-	docs   []member // by arrival
-	byID   map[string]int
-	// eventOf is each document's event; decisions keep the full placement
-	// (for --explain) while the event is live.
-	eventOf   []int32
+	// What is kept of each placed article, by arrival index: its id, where
+	// it went, and its details while its event is live. Every article ever
+	// placed stays (a repeat must be told from news), so what stays is
+	// small and holds no pointers.
+	ids     idIndex
+	records []record
+	details []*detail // nil once a Lean pipeline retires the event
+	outlets outlets
+	// decisions keep the full placement (for --explain) while the event is
+	// live.
 	decisions map[int32]cluster.Placement
-	outlets   map[string]string // interned outlet names
-	// copyOf is, by doc index, the doc it duplicates, or -1.
-	copyOf []int32
 	// events lists, by event id, the indexes of its docs.
 	events [][]int32
 	dups   *dedupe.Index
@@ -97,7 +99,7 @@ type Pipeline struct {
 	dirtyStorylines map[int]bool
 
 	// cards hold the text-derived part of event reports (see card); for a
-	// retired event, whose members keep only what lists an article, the
+	// retired event, whose articles keep only what lists them, the
 	// card is all that is left.
 	cards []card // by event id
 	// days counts, by event id, the days its articles mention: evidence
@@ -124,9 +126,7 @@ func New(cfg Config) *Pipeline {
 		cfg:       cfg,
 		placer:    cluster.NewPlacer(cfg.Cluster),
 		linker:    storyline.NewLinker(cfg.Storyline),
-		byID:      map[string]int{},
 		decisions: map[int32]cluster.Placement{},
-		outlets:   map[string]string{},
 		dups: dedupe.NewIndex(dedupe.Options{
 			Measure: dedupe.Containment, Threshold: cfg.DuplicateThreshold, Capacity: cfg.DuplicateWindow,
 		}),
@@ -149,7 +149,7 @@ type Outcome struct {
 
 // Add places one analysed document.
 func (p *Pipeline) Add(d analyze.Document) Outcome {
-	if i, ok := p.byID[d.Article.ID]; ok {
+	if i, ok := p.ids.find(d.Article.ID); ok {
 		pl := p.placement(i)
 		sid, _ := p.linker.Of(pl.Event)
 		return Outcome{Placement: pl, Link: storyline.Link{Storyline: sid}, Repeat: true, DuplicateOf: p.duplicateOf(i)}
@@ -159,13 +159,13 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	original := p.original(&d)
 	t1 := time.Now()
 	p.timings.Dedupe += t1.Sub(t0)
-	if original >= 0 && !p.placer.Event(int(p.eventOf[original])).Hot() {
+	if original >= 0 && !p.placer.Event(int(p.records[original].event)).Hot() {
 		original = -1 // the original's event is closed: this is news again
 	}
 	if original >= 0 {
 		// A syndicated copy adds a source, not evidence: the event's
 		// centroid stays as the original made it.
-		pl = cluster.Placement{Article: d.Article.ID, Event: int(p.eventOf[original]), BestEvent: -1}
+		pl = cluster.Placement{Article: d.Article.ID, Event: int(p.records[original].event), BestEvent: -1}
 	} else {
 		pl = p.placer.Place(&d)
 		if p.cfg.DuplicateThreshold > 0 && !d.Shingles.Empty() {
@@ -174,14 +174,10 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	}
 	t2 := time.Now()
 	p.timings.Cluster += t2.Sub(t1)
-	i := len(p.docs)
-	m := memberOf(&d)
-	m.source = p.intern(m.source)
-	p.docs = append(p.docs, m)
-	p.byID[d.Article.ID] = i
-	p.eventOf = append(p.eventOf, int32(pl.Event))
+	i := p.ids.add(d.Article.ID)
+	p.records = append(p.records, record{event: int32(pl.Event), copyOf: int32(original), outlet: p.outlets.number(d.Article.Source)})
+	p.details = append(p.details, detailOf(&d))
 	p.decisions[int32(i)] = pl
-	p.copyOf = append(p.copyOf, int32(original))
 	for len(p.events) <= pl.Event {
 		p.events = append(p.events, nil)
 		p.days = append(p.days, nil)
@@ -209,8 +205,8 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 
 // duplicateOf returns the id of the article doc i copies, or "".
 func (p *Pipeline) duplicateOf(i int) string {
-	if o := p.copyOf[i]; o >= 0 {
-		return p.docs[o].id
+	if o := p.records[i].copyOf; o >= 0 {
+		return p.ids.id(int(o))
 	}
 	return ""
 }
@@ -234,21 +230,16 @@ func countDay(counts []dayCount, day int32) []dayCount {
 // first: enough for an event's list of who and where.
 const keptEntities = 20
 
-// A member is what the pipeline keeps of a placed document: what its
-// event's report reads. Vectors, shingles, noise and the raw text have done
-// their work by then (the centroid and the duplicate index hold what they
-// need), and only the opening sentences compete for summaries. Strings are
-// copied, so that a kept sentence does not pin the whole article text.
-//
-// A Lean pipeline keeps of a retired event's articles only the id and the
-// outlet (the store has the rest): the details hang off a pointer, so that
-// what stays per article is two strings.
-type member struct {
-	id, source string
-	*detail    // nil once a Lean pipeline retires the event
-}
+// A record is where a placed article went: its event, the article it
+// copies (-1 for none) and its outlet (see outlets).
+type record struct{ event, copyOf, outlet int32 }
 
-// detail is what lists a member and summarises its event.
+// A detail is what lists an article and summarises its event, beyond its
+// record. Vectors, shingles, noise and the raw text have done their work by
+// then (the centroid and the duplicate index hold what they need), and only
+// the opening sentences compete for summaries. Strings are copied, so that
+// a kept sentence does not pin the whole article text. A Lean pipeline
+// drops the whole detail when the event retires, as the store has it.
 type detail struct {
 	headline, url, author string
 	date, eventDay        time.Time
@@ -257,13 +248,13 @@ type detail struct {
 	entities              []entity.Entity // nil once the event is retired
 }
 
-func memberOf(d *analyze.Document) member {
-	m := member{id: d.Article.ID, source: d.Article.Source, detail: &detail{
+func detailOf(d *analyze.Document) *detail {
+	m := &detail{
 		headline: strings.Clone(d.Headline), url: d.Article.URL, author: d.Article.Author,
 		date: d.Date, dateSource: d.DateSource, eventDay: d.EventDay,
 		sentences: make([]string, min(len(d.Sentences), summarize.LeadWindow)),
 		entities:  make([]entity.Entity, min(len(d.Entities), keptEntities)),
-	}}
+	}
 	for i := range m.sentences {
 		m.sentences[i] = strings.Clone(d.Sentences[i])
 	}
@@ -279,14 +270,25 @@ func memberOf(d *analyze.Document) member {
 	return m
 }
 
-// intern shares one copy of each outlet name among the articles.
-func (p *Pipeline) intern(s string) string {
-	if v, ok := p.outlets[s]; ok {
-		return v
+// outlets numbers outlet names, which a million articles share among a
+// few thousand.
+type outlets struct {
+	numbers map[string]int32
+	names   []string
+}
+
+func (o *outlets) number(name string) int32 {
+	if n, ok := o.numbers[name]; ok {
+		return n
 	}
-	s = strings.Clone(s)
-	p.outlets[s] = s
-	return s
+	if o.numbers == nil {
+		o.numbers = map[string]int32{}
+	}
+	name = strings.Clone(name)
+	n := int32(len(o.names))
+	o.numbers[name] = n
+	o.names = append(o.names, name)
+	return n
 }
 
 // placement returns how document i was placed; for an event retired from
@@ -295,7 +297,7 @@ func (p *Pipeline) placement(i int) cluster.Placement {
 	if pl, ok := p.decisions[int32(i)]; ok {
 		return pl
 	}
-	return cluster.Placement{Article: p.docs[i].id, Event: int(p.eventOf[i]), BestEvent: -1}
+	return cluster.Placement{Article: p.ids.id(i), Event: int(p.records[i].event), BestEvent: -1}
 }
 
 // original returns the index of the article d copies, or -1.
@@ -307,7 +309,8 @@ func (p *Pipeline) original(d *analyze.Document) int {
 	if !ok {
 		return -1
 	}
-	return p.byID[id]
+	i, _ := p.ids.find(id)
+	return i
 }
 
 // profileTerms and profileEntities bound what an event contributes to its

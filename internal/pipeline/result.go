@@ -201,9 +201,9 @@ func (p *Pipeline) retire(id int) {
 	for _, i := range p.events[id] {
 		if p.cfg.Lean {
 			// The store lists the articles; storylines count outlets.
-			p.docs[i].detail = nil
+			p.details[i] = nil
 		} else {
-			p.docs[i].sentences, p.docs[i].entities = nil, nil
+			p.details[i].sentences, p.details[i].entities = nil, nil
 		}
 		delete(p.decisions, i)
 	}
@@ -248,25 +248,25 @@ func (p *Pipeline) event(id int, opt Options) (report.Event, *draft) {
 	if stale || !opt.OmitArticles {
 		// Only a new card or the article list needs the articles: a
 		// storyline lists its events on every change, from their cards.
-		outlets := map[string]bool{}
+		outlets := map[int32]bool{}
 		for _, i := range p.events[id] {
-			m := &p.docs[i]
 			if !opt.OmitArticles {
 				e.Articles = append(e.Articles, p.article(i, e.ID, opt.Explain))
 			}
 			if !stale {
 				continue
 			}
-			if m.detail != nil {
-				d.sources = append(d.sources, summarize.Source{Article: m.id, Headline: m.headline, Sentences: m.sentences})
+			if m := p.details[i]; m != nil {
+				d.sources = append(d.sources, summarize.Source{Article: p.ids.id(int(i)), Headline: m.headline, Sentences: m.sentences})
 				d.entities = append(d.entities, m.entities)
 			}
-			if p.copyOf[i] < 0 {
+			r := p.records[i]
+			if r.copyOf < 0 {
 				d.card.reports++
 			}
-			if m.source != "" && !outlets[m.source] {
-				outlets[m.source] = true
-				d.card.sources = append(d.card.sources, m.source)
+			if name := p.outlets.names[r.outlet]; name != "" && !outlets[r.outlet] {
+				outlets[r.outlet] = true
+				d.card.sources = append(d.card.sources, name)
 			}
 		}
 	}
@@ -336,9 +336,8 @@ func writeAll(drafts []*draft, sentences int) {
 
 // article reports document i, a member of event.
 func (p *Pipeline) article(i int32, event string, explain bool) report.Article {
-	d := &p.docs[i]
-	a := report.Article{ID: d.id, Source: d.source, Event: event, DuplicateOf: p.duplicateOf(int(i))}
-	if d.detail != nil {
+	a := report.Article{ID: p.ids.id(int(i)), Source: p.outlets.names[p.records[i].outlet], Event: event, DuplicateOf: p.duplicateOf(int(i))}
+	if d := p.details[i]; d != nil {
 		a.Title, a.Date, a.DateSource = d.headline, day(d.date), string(d.dateSource)
 		a.URL, a.Author = d.url, d.author
 	}
@@ -351,11 +350,11 @@ func (p *Pipeline) article(i int32, event string, explain bool) report.Article {
 // Article reports a placed article as its event lists it, with the
 // explanation of its placement, and the storyline its event is in now.
 func (p *Pipeline) Article(id string) (a report.Article, storyline string, ok bool) {
-	i, ok := p.byID[id]
+	i, ok := p.ids.find(id)
 	if !ok {
 		return report.Article{}, "", false
 	}
-	ev := int(p.eventOf[i])
+	ev := int(p.records[i].event)
 	if sid, ok := p.linker.Of(ev); ok {
 		storyline = StorylineID(sid)
 	}
@@ -366,8 +365,7 @@ func (p *Pipeline) Article(id string) (a report.Article, storyline string, ok bo
 // article came with and reports on, "inferred" when text had to tell it.
 func (p *Pipeline) dateSource(event int, dd time.Time) string {
 	for _, i := range p.events[event] {
-		d := &p.docs[i]
-		if d.detail != nil && d.dateSource == analyze.DateGiven && d.date.Equal(dd) && (d.eventDay.IsZero() || d.eventDay.Equal(dd)) {
+		if d := p.details[i]; d != nil && d.dateSource == analyze.DateGiven && d.date.Equal(dd) && (d.eventDay.IsZero() || d.eventDay.Equal(dd)) {
 			return string(analyze.DateGiven)
 		}
 	}
