@@ -102,6 +102,7 @@ type Pipeline struct {
 	// retired event, whose articles keep only what lists them, the
 	// card is all that is left.
 	cards []card // by event id
+	names nameTable
 	// days counts, by event id, the days its articles mention: evidence
 	// of which dates of a storyline are key.
 	days    [][]dayCount

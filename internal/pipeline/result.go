@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"iter"
 	"maps"
 	"runtime"
 	"slices"
@@ -74,11 +75,16 @@ func (p *Pipeline) storyline(s *storyline.Storyline, opt Options) report.Storyli
 // reads no article and builds no event report.
 func (p *Pipeline) storylineHead(s *storyline.Storyline) report.Storyline {
 	ids := p.inDateOrder(s.Events)
-	lists := make([][]report.Entity, len(ids))
-	for i, id := range ids {
-		lists[i] = p.cardOf(id).entities
+	all := func(yield func(report.Entity) bool) {
+		for _, id := range ids {
+			for e := range p.cardEntities(p.cardOf(id)) {
+				if !yield(e) {
+					return
+				}
+			}
+		}
 	}
-	rs := report.Storyline{ID: StorylineID(s.ID), Entities: mergeEntities(lists)}
+	rs := report.Storyline{ID: StorylineID(s.ID), Entities: mergeEntities(all)}
 	rs.Title = titleOf(rs.Entities, p.cardOf(ids[0]).title)
 	rs.Timeline = p.timeline(ids)
 	return rs
@@ -170,6 +176,9 @@ type card struct {
 	words      []uint64 // the title's term ids, sorted, for timelines
 	summary    []report.Sentence
 	entities   []report.Entity
+	// lean replaces entities when a Lean pipeline retires the event: its
+	// main names, as numbers in Pipeline.names.
+	lean []leanEntity
 	dateSource string
 	sources    []string // outlets, in order of first report
 	reports    int      // articles that are not copies of another
@@ -196,7 +205,8 @@ func (p *Pipeline) retire(id int) {
 	if p.cfg.Lean {
 		// Copied: a slice of the longer list would keep all of it alive.
 		c.summary = nil
-		c.entities = slices.Clone(c.entities[:min(len(c.entities), leanEntities)])
+		c.lean = p.names.compact(c.entities[:min(len(c.entities), leanEntities)])
+		c.entities = nil
 	}
 	for _, i := range p.events[id] {
 		if p.cfg.Lean {
@@ -287,6 +297,9 @@ func (p *Pipeline) event(id int, opt Options) (report.Event, *draft) {
 func (p *Pipeline) withCard(e report.Event, id int, opt Options) report.Event {
 	c := p.cards[id]
 	e.Title, e.Entities, e.Summary, e.DateSource, e.Sources = c.title, c.entities, c.summary, c.dateSource, c.sources
+	if c.lean != nil {
+		e.Entities = slices.Collect(p.cardEntities(&c))
+	}
 	if opt.OmitSummary {
 		e.Summary = nil
 	}
@@ -448,12 +461,12 @@ func entitiesOf(docs [][]entity.Entity) []report.Entity {
 	return out
 }
 
-// mergeEntities sums the entities of a storyline's events, given as one
-// list per event, by key: the name is the longest full form any event
+// mergeEntities sums the entities of a storyline's events, given event
+// after event, by key: the name is the longest full form any event
 // used, the aliases all other spellings. Names found in more of the events
 // come first: they are what the storyline is about, where mentions favour
 // whichever event was reported at length.
-func mergeEntities(lists [][]report.Entity) []report.Entity {
+func mergeEntities(entities iter.Seq[report.Entity]) []report.Entity {
 	type acc struct {
 		report.Entity
 		spread int
@@ -461,23 +474,21 @@ func mergeEntities(lists [][]report.Entity) []report.Entity {
 	}
 	index := map[string]int{}
 	var accs []acc
-	for _, ents := range lists {
-		for _, en := range ents {
-			i, ok := index[en.Key]
-			if !ok {
-				i = len(accs)
-				index[en.Key] = i
-				accs = append(accs, acc{Entity: en})
-			} else if a := &accs[i]; len(en.Name) > len(a.Name) {
-				a.Name = en.Name
-			}
-			a := &accs[i]
-			if ok {
-				a.Mentions += en.Mentions
-			}
-			a.spread++
-			a.names = append(append(a.names, en.Name), en.Aliases...)
+	for en := range entities {
+		i, ok := index[en.Key]
+		if !ok {
+			i = len(accs)
+			index[en.Key] = i
+			accs = append(accs, acc{Entity: en})
+		} else if a := &accs[i]; len(en.Name) > len(a.Name) {
+			a.Name = en.Name
 		}
+		a := &accs[i]
+		if ok {
+			a.Mentions += en.Mentions
+		}
+		a.spread++
+		a.names = append(append(a.names, en.Name), en.Aliases...)
 	}
 	slices.SortStableFunc(accs, func(a, b acc) int {
 		if c := cmpBool(a.Type == string(entity.Other), b.Type == string(entity.Other)); c != 0 {

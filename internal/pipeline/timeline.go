@@ -44,7 +44,7 @@ func (p *Pipeline) rankTimeline(ids []int, n int) []timelineItem {
 		for _, c := range p.days[id] {
 			recalls[c.day] += int(c.n)
 		}
-		for _, e := range p.cardOf(id).entities {
+		for e := range p.cardEntities(p.cardOf(id)) {
 			spread[e.Key]++
 		}
 	}
@@ -57,7 +57,7 @@ func (p *Pipeline) rankTimeline(ids []int, n int) []timelineItem {
 		}
 		c := &p.cards[id]
 		cast := 0
-		for _, e := range c.entities {
+		for e := range p.cardEntities(c) {
 			if slices.Contains(main, e.Key) {
 				cast++
 			}
