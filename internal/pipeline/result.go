@@ -171,14 +171,14 @@ func (p *Pipeline) DiscardChanges() {
 type card struct {
 	// size is how many articles the card was written from, 0 for no card:
 	// an event only changes by gaining articles.
-	size       int32
-	title      string
-	words      []uint64 // the title's term ids, sorted, for timelines
-	summary    []report.Sentence
-	entities   []report.Entity
+	size     int32
+	title    string
+	words    []uint64 // the title's term ids, sorted, for timelines
+	summary  []report.Sentence
+	entities []report.Entity
 	// lean replaces entities when a Lean pipeline retires the event: its
 	// main names, as numbers in Pipeline.names.
-	lean []leanEntity
+	lean       []leanEntity
 	dateSource string
 	sources    []string // outlets, in order of first report
 	reports    int      // articles that are not copies of another
