@@ -203,7 +203,6 @@ const summarySources = 24
 func (p *Pipeline) retire(id int) {
 	c := p.cardOf(id)
 	if p.cfg.Lean {
-		// Copied: a slice of the longer list would keep all of it alive.
 		c.summary = nil
 		c.lean = p.names.compact(c.entities[:min(len(c.entities), leanEntities)])
 		c.entities = nil
