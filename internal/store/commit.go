@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -182,6 +184,12 @@ func (w *writer) articles(ctx context.Context, arts []Article) error {
 }
 
 // event replaces one event and its entity rows.
+//
+// An event is written again each time it gains an article, and its
+// entities then mostly stay as they were, only their mentions growing. So
+// rather than replacing all its event_entities and entity_names rows, event
+// compares the new entities with the stored ones and writes only what
+// differs; the rows end up as a fresh write would leave them.
 func (w *writer) event(ctx context.Context, e report.Event) error {
 	data, err := json.Marshal(eventData{e.DateSource, e.DateConfidence, e.Summary, e.Entities, e.Sources})
 	if err != nil {
@@ -200,11 +208,23 @@ func (w *writer) event(ctx context.Context, e report.Event) error {
 	if err != nil {
 		return err
 	}
-	if err := w.exec(ctx, `DELETE FROM event_entities WHERE event_id = ?`, e.ID); err != nil {
+	old, err := w.entityRows(ctx, e.ID)
+	if err != nil {
 		return err
 	}
-	if err := w.exec(ctx, `DELETE FROM entity_names WHERE event_id = ?`, e.ID); err != nil {
-		return err
+	// names records, for each lower-cased name, alias and key (the rows of
+	// entity_names), whether the old entities had it and whether the new
+	// ones have it.
+	const had, has = 1, 2
+	names := map[string]int{}
+	for _, r := range old {
+		var aliases []string
+		if err := json.Unmarshal([]byte(r.aliases), &aliases); err != nil {
+			return fmt.Errorf("stored entity %q: aliases: %w", r.name, err)
+		}
+		for _, n := range append(spellings(r.name, aliases), strings.ToLower(r.key)) {
+			names[n] |= had
+		}
 	}
 	for i, en := range e.Entities {
 		aliases, err := json.Marshal(en.Aliases)
@@ -215,24 +235,98 @@ func (w *writer) event(ctx context.Context, e report.Event) error {
 		if key == "" {
 			key = en.Type + ":" + strings.ToLower(en.Name)
 		}
-		names := []string{strings.ToLower(en.Name)}
-		for _, al := range en.Aliases {
-			names = append(names, strings.ToLower(al))
+		spelled := spellings(en.Name, en.Aliases)
+		for _, n := range append(spelled, strings.ToLower(key)) {
+			names[n] |= has
 		}
-		err = w.exec(ctx, `INSERT INTO event_entities (event_id, pos, key, name, type, mentions, aliases, search)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ID, i, key, en.Name, en.Type, en.Mentions, string(aliases), "\n"+strings.Join(names, "\n")+"\n")
+		row := entityRow{key: key, name: en.Name, typ: en.Type, mentions: en.Mentions, aliases: string(aliases)}
+		search := "\n" + strings.Join(spelled, "\n") + "\n"
+		switch {
+		case i >= len(old):
+			err = w.exec(ctx, `INSERT INTO event_entities (event_id, pos, key, name, type, mentions, aliases, search)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				e.ID, i, row.key, row.name, row.typ, row.mentions, row.aliases, search)
+		case row == old[i]:
+			// Unchanged.
+		case row.sameButMentions(old[i]):
+			// The common change as an event grows; it leaves the key index be.
+			err = w.exec(ctx, `UPDATE event_entities SET mentions = ? WHERE event_id = ? AND pos = ?`, row.mentions, e.ID, i)
+		default:
+			err = w.exec(ctx, `UPDATE event_entities SET key = ?, name = ?, type = ?, mentions = ?, aliases = ?, search = ?
+				WHERE event_id = ? AND pos = ?`,
+				row.key, row.name, row.typ, row.mentions, row.aliases, search, e.ID, i)
+		}
 		if err != nil {
 			return fmt.Errorf("entity %q: %w", en.Name, err)
 		}
-		for _, n := range append(names, strings.ToLower(key)) {
-			err := w.exec(ctx, `INSERT INTO entity_names (name, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, n, e.ID)
-			if err != nil {
-				return fmt.Errorf("entity %q: %w", en.Name, err)
-			}
+	}
+	if len(old) > len(e.Entities) {
+		if err := w.exec(ctx, `DELETE FROM event_entities WHERE event_id = ? AND pos >= ?`, e.ID, len(e.Entities)); err != nil {
+			return err
+		}
+	}
+	// In sorted order, not the map's random one, so that committing a batch
+	// always runs the same statements.
+	for _, n := range slices.Sorted(maps.Keys(names)) {
+		switch names[n] {
+		case had:
+			err = w.exec(ctx, `DELETE FROM entity_names WHERE name = ? AND event_id = ?`, n, e.ID)
+		case has:
+			err = w.exec(ctx, `INSERT INTO entity_names (name, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, n, e.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("entity name %q: %w", n, err)
 		}
 	}
 	return nil
+}
+
+// An entityRow is what a row of event_entities holds beside its event,
+// position and search text, which follows from name and aliases.
+type entityRow struct {
+	key, name, typ string
+	mentions       int
+	aliases        string // JSON array
+}
+
+// sameButMentions reports whether r and o differ at most in mentions.
+func (r entityRow) sameButMentions(o entityRow) bool {
+	o.mentions = r.mentions
+	return r == o
+}
+
+// entityRows returns the stored entity rows of an event in position order.
+// Commit numbers an event's rows 0, 1, 2, ..., so the i-th has position i.
+func (w *writer) entityRows(ctx context.Context, event string) ([]entityRow, error) {
+	stmt, err := w.prepare(ctx, `SELECT key, name, type, mentions, aliases FROM event_entities WHERE event_id = ? ORDER BY pos`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := stmt.QueryContext(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var old []entityRow
+	for rows.Next() {
+		var r entityRow
+		if err := rows.Scan(&r.key, &r.name, &r.typ, &r.mentions, &r.aliases); err != nil {
+			return nil, err
+		}
+		old = append(old, r)
+	}
+	return old, rows.Err()
+}
+
+// spellings returns the lower-cased name and aliases of an entity: its
+// search text lists them, and they and its lower-cased key are its rows in
+// entity_names.
+func spellings(name string, aliases []string) []string {
+	names := []string{strings.ToLower(name)}
+	for _, al := range aliases {
+		names = append(names, strings.ToLower(al))
+	}
+	return names
 }
 
 // storyline replaces one storyline.
@@ -259,16 +353,26 @@ func (w *writer) exec(ctx context.Context, query string, args ...any) error {
 	if err := checkText(args); err != nil {
 		return err
 	}
-	stmt := w.stmts[query]
-	if stmt == nil {
-		var err error
-		if stmt, err = w.tx.PrepareContext(ctx, w.rebind(query)); err != nil {
-			return err
-		}
-		w.stmts[query] = stmt
+	stmt, err := w.prepare(ctx, query)
+	if err != nil {
+		return err
 	}
-	_, err := stmt.ExecContext(ctx, args...)
+	_, err = stmt.ExecContext(ctx, args...)
 	return err
+}
+
+// prepare returns the transaction's statement for query, preparing it the
+// first time.
+func (w *writer) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	if stmt := w.stmts[query]; stmt != nil {
+		return stmt, nil
+	}
+	stmt, err := w.tx.PrepareContext(ctx, w.rebind(query))
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = stmt
+	return stmt, nil
 }
 
 // checkText rejects strings PostgreSQL cannot store as text, which SQLite

@@ -64,6 +64,22 @@ func sqliteDSN(path string) string {
 		// its turn instead of failing with SQLITE_BUSY.
 		"_pragma=busy_timeout(10000)",
 		"_pragma=foreign_keys(1)",
+		// A commit of 1,000 articles dirties more pages than the default
+		// 2 MB cache holds, so they spilled into the WAL mid-transaction,
+		// and its index lookups kept reading pages from the file: 16 MiB
+		// took a quarter off BenchmarkCommitGrowing. A cached page (4 KiB
+		// and a header) takes an 8 KiB slot of the driver's allocator, so
+		// this costs up to 32 MiB of memory per open connection, taken only
+		// as pages are read: in an ingestion run only the writer's fills.
+		// 32 MiB gained a little more for twice that, too much of the 1M
+		// benchmark's 1.5 GB.
+		"_pragma=cache_size(-16384)",
+		// At the default of 1,000 pages every commit of a batch ended in a
+		// checkpoint, copying pages that consecutive commits all change
+		// (inner index pages, meta) into the file and syncing it each time.
+		// Every 10,000 pages (40 MB, the WAL file's size on disk) took a
+		// fifth off BenchmarkCommit.
+		"_pragma=wal_autocheckpoint(10000)",
 		// Write transactions take the write lock when they begin, so that
 		// two of them cannot both read and then deadlock on upgrading;
 		// read-only ones (see readTx) stay deferred.

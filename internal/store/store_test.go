@@ -208,6 +208,7 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 	}{
 		{"RoundTrip", testRoundTrip},
 		{"Upsert", testUpsert},
+		{"Rewrite", testRewrite},
 		{"Membership", testMembership},
 		{"Removed", testRemoved},
 		{"State", testState},
