@@ -70,7 +70,7 @@ func (p *Pipeline) storyline(s *storyline.Storyline, opt Options) report.Storyli
 }
 
 // storylineHead reports what a storyline says of itself, without its
-// events: its title, main names and timeline, drawn from its events' cards.
+// events: its title, main names and key dates, drawn from its events' cards.
 // It is what a store rewrites whenever one of the events changes, so it
 // reads no article and builds no event report.
 func (p *Pipeline) storylineHead(s *storyline.Storyline) report.Storyline {
@@ -84,11 +84,25 @@ func (p *Pipeline) storylineHead(s *storyline.Storyline) report.Storyline {
 			}
 		}
 	}
-	rs := report.Storyline{ID: StorylineID(s.ID), Entities: mergeEntities(all)}
-	rs.Title = titleOf(rs.Entities, p.cardOf(ids[0]).title)
-	rs.Timeline = p.timeline(ids)
-	return rs
+	names := mergeEntities(all)
+	return report.Storyline{
+		ID:       StorylineID(s.ID),
+		Title:    titleOf(names, p.cardOf(ids[0]).title),
+		Entities: names[:min(len(names), maxStorylineEntities)],
+		Timeline: TopEntries(p.timeline(ids), maxTimeline),
+	}
 }
+
+// A storyline's report lists its maxTimeline most salient dates (one a
+// day) and its maxStorylineEntities most widespread names. A storyline of
+// recurring actors runs for years and gathers thousands of events: a store
+// rewrites its report whenever one of them changes, which would cost more
+// with every event, and a reader wants its key dates and main names. Its
+// events list has the rest.
+const (
+	maxTimeline          = 100
+	maxStorylineEntities = 50
+)
 
 // inDateOrder returns event ids in the order of sortEvents: dated events by
 // date, then undated ones, each group in the given order.

@@ -11,11 +11,15 @@ type Result struct {
 
 // A Storyline is a thread of events that share their main actors and subject.
 type Storyline struct {
-	ID       string          `json:"id"`
-	Title    string          `json:"title"`
-	Events   []Event         `json:"events"` // dated events by date, then undated ones
+	ID     string  `json:"id"`
+	Title  string  `json:"title"`
+	Events []Event `json:"events"` // dated events by date, then undated ones
+	// Timeline holds the storyline's key dates, in date order: its dated
+	// events (of two with the same title, the more salient), or, for a
+	// long storyline, its 100 most salient, one a day.
 	Timeline []TimelineEntry `json:"timeline"`
-	Entities []Entity        `json:"entities,omitempty"`
+	// Entities are its main names, most widespread first, at most 50.
+	Entities []Entity `json:"entities,omitempty"`
 }
 
 // A TimelineEntry is one dated event of a storyline's timeline.
