@@ -3,6 +3,8 @@ package pipeline
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,5 +119,46 @@ func TestMostSpread(t *testing.T) {
 		if got := mostSpread(counts, tt.n); !slices.Equal(got, tt.want) {
 			t.Errorf("mostSpread(%d) = %v, want %v", tt.n, got, tt.want)
 		}
+	}
+}
+
+// TestLongStorylineKeepsKeyDates follows one pair of leaders through 150
+// rounds of talks, 40 days apart, each on its own clauses: the storyline's
+// report keeps its 100 most salient dates, in date order.
+func TestLongStorylineKeepsKeyDates(t *testing.T) {
+	var arts []article.Article
+	topics := []string{"grain", "border", "pipeline", "fisheries", "railway", "visas", "tariffs", "drones", "museums", "vaccines"}
+	for i := range 150 {
+		day := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 40*i)
+		topic := topics[i%len(topics)] + " " + topics[(i/len(topics))%len(topics)]
+		arts = append(arts, article.Article{
+			ID: "a" + strconv.Itoa(i), Source: "Wire", Date: day,
+			Title: "Kovac and Firefly settle clause q" + strconv.Itoa(i) + "x of annex v" + strconv.Itoa(i) + "k",
+			Text: "President Anna Kovac of Ruritania met Prime Minister Rufus Firefly of Freedonia in Strelsau for talks on " + topic +
+				".\nKovac and Firefly spoke to reporters at the Old Palace after round " + strconv.Itoa(i) + " of the talks.\n" +
+				strings.Repeat("Delegates argued over clause q"+strconv.Itoa(i)+"x, annex v"+strconv.Itoa(i)+"k and protocol z"+strconv.Itoa(i)+"m. ", 3),
+		})
+	}
+	p := New(DefaultConfig())
+	for _, d := range AnalyzeAll(arts) {
+		p.Add(d)
+	}
+	var longest report.Storyline
+	for _, s := range p.Result(Options{}).Storylines {
+		if len(s.Events) > len(longest.Events) {
+			longest = s
+		}
+	}
+	if len(longest.Events) <= maxTimeline {
+		t.Fatalf("the longest storyline has %d events of %d in %d storylines: the test needs more than %d", len(longest.Events), len(p.events), len(p.Result(Options{}).Storylines), maxTimeline)
+	}
+	if n := len(longest.Timeline); n != maxTimeline {
+		t.Errorf("timeline of %d events has %d dates, want %d", len(longest.Events), n, maxTimeline)
+	}
+	if !slices.IsSortedFunc(longest.Timeline, func(a, b report.TimelineEntry) int { return strings.Compare(a.Date, b.Date) }) {
+		t.Error("timeline not in date order")
+	}
+	if len(longest.Entities) > maxStorylineEntities {
+		t.Errorf("%d names, want at most %d", len(longest.Entities), maxStorylineEntities)
 	}
 }
