@@ -138,14 +138,7 @@ func FuzzTerms(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		checkTerms(t, text)
 		checkVectors(t, strings.Split(text, "|"))
-		mc, mk := noiseHints(text)
-		wc, wk := refHints(text)
-		if mc != wc || mk != wk {
-			t.Fatalf("noiseHints(%q) = %v, %v, want %v, %v", text, mc, mk, wc, wk)
-		}
-		if got, want := isShouting(text), refShouting(text); got != want {
-			t.Fatalf("isShouting(%q) = %v, want %v", text, got, want)
-		}
+		checkHints(t, text)
 	})
 }
 
@@ -208,14 +201,21 @@ func TestNoiseHints(t *testing.T) {
 		}
 	}
 	for _, s := range texts {
-		mc, mk := noiseHints(s)
-		wc, wk := refHints(s)
-		if mc != wc || mk != wk {
-			t.Errorf("noiseHints(%q) = %v, %v, want %v, %v", s, mc, mk, wc, wk)
-		}
-		if got, want := isShouting(s), refShouting(s); got != want {
-			t.Errorf("isShouting(%q) = %v, want %v", s, got, want)
-		}
+		checkHints(t, s)
+	}
+}
+
+// checkHints holds the one-pass noise cues and shouting test to the plain
+// code they replaced.
+func checkHints(t *testing.T, text string) {
+	t.Helper()
+	mc, mk := noiseHints(text)
+	wc, wk := refHints(text)
+	if mc != wc || mk != wk {
+		t.Errorf("noiseHints(%q) = %v, %v, want %v, %v", text, mc, mk, wc, wk)
+	}
+	if got, want := isShouting(text), refShouting(text); got != want {
+		t.Errorf("isShouting(%q) = %v, want %v", text, got, want)
 	}
 }
 

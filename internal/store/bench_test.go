@@ -43,9 +43,7 @@ func BenchmarkCommit(b *testing.B) {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	n := 0
-	for b.Loop() {
-		b.StopTimer()
+	n := commitEach(b, s, size, func(n int) Batch {
 		var batch Batch
 		for i := range size / 10 {
 			id := fmt.Sprintf("e%d-%d", n, i)
@@ -62,13 +60,8 @@ func BenchmarkCommit(b *testing.B) {
 			}
 		}
 		batch.State = []byte(benchText(rng, 100))
-		b.StartTimer()
-		if err := s.Commit(b.Context(), batch); err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*size), "ns/article")
+		return batch
+	})
 	if err := s.Close(); err != nil { // checkpoints the WAL into the file
 		b.Fatal(err)
 	}
@@ -120,9 +113,7 @@ func BenchmarkCommitGrowing(b *testing.B) {
 	if err := s.Commit(b.Context(), seed); err != nil {
 		b.Fatal(err)
 	}
-	n := 0
-	for b.Loop() {
-		b.StopTimer()
+	commitEach(b, s, size, func(int) Batch {
 		var batch Batch
 		from := len(events) - recent
 		for _, i := range rng.Perm(recent)[:grown] {
@@ -142,6 +133,21 @@ func BenchmarkCommitGrowing(b *testing.B) {
 			add(&batch)
 		}
 		batch.State = []byte(benchText(rng, 100))
+		return batch
+	})
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// commitEach commits the batches of size articles that next makes (given
+// how many were committed before), timing only the commits, reports the
+// time per article and returns how many batches it committed.
+func commitEach(b *testing.B, s Store, size int, next func(n int) Batch) int {
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		batch := next(n)
 		b.StartTimer()
 		if err := s.Commit(b.Context(), batch); err != nil {
 			b.Fatal(err)
@@ -149,7 +155,5 @@ func BenchmarkCommitGrowing(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*size), "ns/article")
-	if err := s.Close(); err != nil {
-		b.Fatal(err)
-	}
+	return n
 }
