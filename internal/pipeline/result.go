@@ -235,11 +235,8 @@ func (p *Pipeline) retire(id int) {
 
 // Event reports one event.
 func (p *Pipeline) Event(id int, opt Options) report.Event {
-	e, d := p.event(id, opt)
-	if d != nil {
-		d.write(p.cfg.SummarySentences)
-		p.cards[id] = d.card
-	}
+	p.cardOf(id)
+	e, _ := p.event(id, opt)
 	return p.withCard(e, id, opt)
 }
 
