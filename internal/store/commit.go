@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -187,9 +185,10 @@ func (w *writer) articles(ctx context.Context, arts []Article) error {
 //
 // An event is written again each time it gains an article, and its
 // entities then mostly stay as they were, only their mentions growing. So
-// rather than replacing all its event_entities and entity_names rows, event
-// compares the new entities with the stored ones and writes only what
-// differs; the rows end up as a fresh write would leave them.
+// rather than replacing all its event_entities rows, event compares the new
+// entities with the stored ones and writes only what differs; the rows end
+// up as a fresh write would leave them. Spellings the stored entities had
+// are in entity_spellings already.
 func (w *writer) event(ctx context.Context, e report.Event) error {
 	data, err := json.Marshal(eventData{e.DateSource, e.DateConfidence, e.Summary, e.Entities, e.Sources})
 	if err != nil {
@@ -212,19 +211,9 @@ func (w *writer) event(ctx context.Context, e report.Event) error {
 	if err != nil {
 		return err
 	}
-	// names records, for each lower-cased name, alias and key (the rows of
-	// entity_names), whether the old entities had it and whether the new
-	// ones have it.
-	const had, has = 1, 2
-	names := map[string]int{}
+	known := map[entityRow]bool{}
 	for _, r := range old {
-		var aliases []string
-		if err := json.Unmarshal([]byte(r.aliases), &aliases); err != nil {
-			return fmt.Errorf("stored entity %q: aliases: %w", r.name, err)
-		}
-		for _, n := range append(spellings(r.name, aliases), strings.ToLower(r.key)) {
-			names[n] |= had
-		}
+		known[r.spelled()] = true
 	}
 	for i, en := range e.Entities {
 		aliases, err := json.Marshal(en.Aliases)
@@ -236,9 +225,6 @@ func (w *writer) event(ctx context.Context, e report.Event) error {
 			key = en.Type + ":" + strings.ToLower(en.Name)
 		}
 		spelled := spellings(en.Name, en.Aliases)
-		for _, n := range append(spelled, strings.ToLower(key)) {
-			names[n] |= has
-		}
 		row := entityRow{key: key, name: en.Name, typ: en.Type, mentions: en.Mentions, aliases: string(aliases)}
 		search := "\n" + strings.Join(spelled, "\n") + "\n"
 		switch {
@@ -259,23 +245,18 @@ func (w *writer) event(ctx context.Context, e report.Event) error {
 		if err != nil {
 			return fmt.Errorf("entity %q: %w", en.Name, err)
 		}
+		if known[row.spelled()] {
+			continue
+		}
+		for _, n := range append(spelled, strings.ToLower(key)) {
+			if err := w.exec(ctx, insertSpelling, n, key); err != nil {
+				return fmt.Errorf("entity %q: spelling %q: %w", en.Name, n, err)
+			}
+		}
 	}
 	if len(old) > len(e.Entities) {
 		if err := w.exec(ctx, `DELETE FROM event_entities WHERE event_id = ? AND pos >= ?`, e.ID, len(e.Entities)); err != nil {
 			return err
-		}
-	}
-	// In sorted order, not the map's random one, so that committing a batch
-	// always runs the same statements.
-	for _, n := range slices.Sorted(maps.Keys(names)) {
-		switch names[n] {
-		case had:
-			err = w.exec(ctx, `DELETE FROM entity_names WHERE name = ? AND event_id = ?`, n, e.ID)
-		case has:
-			err = w.exec(ctx, `INSERT INTO entity_names (name, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, n, e.ID)
-		}
-		if err != nil {
-			return fmt.Errorf("entity name %q: %w", n, err)
 		}
 	}
 	return nil
@@ -293,6 +274,12 @@ type entityRow struct {
 func (r entityRow) sameButMentions(o entityRow) bool {
 	o.mentions = r.mentions
 	return r == o
+}
+
+// spelled returns what of r decides its rows in entity_spellings: its key,
+// name and aliases.
+func (r entityRow) spelled() entityRow {
+	return entityRow{key: r.key, name: r.name, aliases: r.aliases}
 }
 
 // entityRows returns the stored entity rows of an event in position order.
@@ -320,7 +307,7 @@ func (w *writer) entityRows(ctx context.Context, event string) ([]entityRow, err
 
 // spellings returns the lower-cased name and aliases of an entity: its
 // search text lists them, and they and its lower-cased key are its rows in
-// entity_names.
+// entity_spellings.
 func spellings(name string, aliases []string) []string {
 	names := []string{strings.ToLower(name)}
 	for _, al := range aliases {

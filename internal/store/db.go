@@ -40,7 +40,7 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 		conn.SetMaxIdleConns(n) // reopening a connection reruns the pragmas
 		s = &db{DB: conn, dialect: sqlite}
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, migrations); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: open %s: %w", s.name, err)
 	}
@@ -136,15 +136,22 @@ type db struct {
 	*dialect
 }
 
+// A migration is one version of the schema: SQL written for SQLite, which
+// dialect.ddl adapts, and, when existing rows must be rewritten in ways the
+// two backends' SQL does not say alike, a Go step run after it.
+type migration struct {
+	sql  string
+	rows func(context.Context, *sql.Tx, *dialect) error
+}
+
 // migrations are the schema's versions, each applied once in order and
 // recorded in schema_migrations. Append; never edit a released one.
-// Written for SQLite: dialect.ddl adapts them.
 //
 // Dates are TEXT (YYYY-MM-DD), which sorts by date in both backends. The
 // seq columns order rows by arrival (see Commit). Nested report values are
 // JSON; the columns that queries filter on are real, indexed columns.
-var migrations = []string{
-	`CREATE TABLE meta (
+var migrations = []migration{
+	{sql: `CREATE TABLE meta (
 		id INTEGER PRIMARY KEY CHECK (id = 1),
 		seq BIGINT NOT NULL, -- last number handed out to a commit's rows
 		state BLOB           -- the pipeline snapshot, NULL until one is committed
@@ -216,17 +223,68 @@ var migrations = []string{
 		timeline TEXT NOT NULL, -- JSON
 		entities TEXT NOT NULL, -- JSON
 		updated BIGINT NOT NULL -- meta.seq of the commit that last wrote it
-	);`,
+	);`},
 	// 2: bylines.
-	`ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT ''`,
+	{sql: `ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT ''`},
 	// 3: the last message of an input stream whose placement is stored
 	// (the queue's writer).
-	`ALTER TABLE meta ADD COLUMN position BIGINT NOT NULL DEFAULT 0`,
+	{sql: `ALTER TABLE meta ADD COLUMN position BIGINT NOT NULL DEFAULT 0`},
+	// 4: entity_names held a row per spelling of each event's entities,
+	// about 45 per event, inserted at random places of its index: at a
+	// million articles these inserts were the store's largest cost.
+	// entity_spellings holds each spelling once per entity key, and
+	// EventQuery.Entity finds the events through event_entities' key index.
+	{sql: `CREATE TABLE entity_spellings (
+		name TEXT NOT NULL, -- lower-cased name, alias or key
+		key TEXT NOT NULL,  -- event_entities.key
+		PRIMARY KEY (name, key)
+	);
+	DROP TABLE entity_names;`, rows: spellEntities},
 }
 
-// migrate applies the migrations the database lacks, all in one
-// transaction.
-func (s *db) migrate(ctx context.Context) error {
+// spellEntities fills entity_spellings from the stored entities: the lines
+// of their search column and their lower-cased keys.
+func spellEntities(ctx context.Context, tx *sql.Tx, d *dialect) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT key, search FROM event_entities`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type spelling struct{ name, key string }
+	var all []spelling // read first: a PostgreSQL connection runs one query at a time
+	for rows.Next() {
+		var key, search string
+		if err := rows.Scan(&key, &search); err != nil {
+			return err
+		}
+		all = append(all, spelling{strings.ToLower(key), key})
+		for _, n := range strings.Split(search, "\n") {
+			if n != "" {
+				all = append(all, spelling{n, key})
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	stmt, err := tx.PrepareContext(ctx, d.rebind(insertSpelling))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, sp := range all {
+		if _, err := stmt.ExecContext(ctx, sp.name, sp.key); err != nil {
+			return fmt.Errorf("entity spelling %q: %w", sp.name, err)
+		}
+	}
+	return nil
+}
+
+// insertSpelling records that name spells the entity key.
+const insertSpelling = `INSERT INTO entity_spellings (name, key) VALUES (?, ?) ON CONFLICT DO NOTHING`
+
+// migrate applies the steps the database lacks, all in one transaction.
+func (s *db) migrate(ctx context.Context, steps []migration) error {
 	tx, err := s.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -244,12 +302,17 @@ func (s *db) migrate(ctx context.Context) error {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
 		return err
 	}
-	if version > len(migrations) {
-		return fmt.Errorf("schema version %d is newer than this program's %d", version, len(migrations))
+	if version > len(steps) {
+		return fmt.Errorf("schema version %d is newer than this program's %d", version, len(steps))
 	}
-	for i := version; i < len(migrations); i++ {
-		if _, err := tx.ExecContext(ctx, s.ddl.Replace(migrations[i])); err != nil {
+	for i := version; i < len(steps); i++ {
+		if _, err := tx.ExecContext(ctx, s.ddl.Replace(steps[i].sql)); err != nil {
 			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if steps[i].rows != nil {
+			if err := steps[i].rows(ctx, tx, s.dialect); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version) VALUES (?)`), i+1); err != nil {
 			return fmt.Errorf("migration %d: %w", i+1, err)

@@ -220,7 +220,9 @@ func (s *db) Events(ctx context.Context, q EventQuery) ([]report.Event, error) {
 		args = append(args, bound.date)
 	}
 	if q.Entity != "" {
-		where = append(where, `EXISTS (SELECT 1 FROM entity_names n WHERE n.name = ? AND n.event_id = e.id)`)
+		// Through the entity's key, so that any of its spellings finds all
+		// of its events, as in Entities.
+		where = append(where, `e.id IN (SELECT ee.event_id FROM entity_spellings n JOIN event_entities ee ON ee.key = n.key WHERE n.name = ?)`)
 		args = append(args, strings.ToLower(q.Entity))
 	}
 	for _, w := range words(q.Q) {

@@ -140,8 +140,9 @@ type EventQuery struct {
 	// From and To are inclusive YYYY-MM-DD bounds on the event date; empty
 	// means open. When either is set, undated events are excluded.
 	From, To string
-	// Entity keeps events having an entity whose name, one of its aliases
-	// or its Key equals it, case-insensitively.
+	// Entity keeps events having an entity whose Key equals it, or whose
+	// Key has it as name or alias in any stored event, case-insensitively:
+	// as in Entities, an entity is one across events.
 	Entity string
 	// Q holds words that must each appear, as whole words and
 	// case-insensitively, in the event title, its summary or the titles of

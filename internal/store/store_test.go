@@ -612,6 +612,11 @@ func testEntities(t *testing.T, s Store) {
 		t.Fatal(err)
 	}
 	eq(t, "events by entity key", eventIDs(evs), []string{"e3", "e2", "e10"})
+	evs, err = s.Events(t.Context(), EventQuery{Entity: "Federal Republic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "events by a spelling that only e9 has: all of the entity's", eventIDs(evs), []string{"e2", "e1", "e9"})
 }
 
 func testArticles(t *testing.T, s Store) {
