@@ -15,6 +15,7 @@ import (
 	"storyline/internal/analyze"
 	"storyline/internal/article"
 	"storyline/internal/pipeline"
+	"storyline/internal/report"
 	"storyline/internal/store"
 )
 
@@ -95,10 +96,10 @@ func (in *Ingester) replay(ctx context.Context) error {
 		for _, d := range pipeline.AnalyzeAll(arts) {
 			p.Add(d)
 		}
+		p.DiscardChanges() // and what retired events no longer need
 		after = page[len(page)-1].Seq
 		n += len(page)
 	}
-	p.DiscardChanges()
 	in.p = p
 	if n > 0 {
 		slog.Info("rebuilt placement state from the store", "articles", n, "seconds", time.Since(start).Seconds())
@@ -134,7 +135,7 @@ func (in *Ingester) Add(ctx context.Context, arts []article.Article) ([]Landing,
 // of arts[i]), so that callers can analyse the next batch while this one is
 // placed: analysis needs no shared state, placement is one ordered step.
 func (in *Ingester) AddAnalyzed(ctx context.Context, arts []article.Article, docs []analyze.Document) ([]Landing, error) {
-	return in.add(ctx, arts, docs, store.Batch{})
+	return in.add(ctx, arts, docs, store.Batch{}, true)
 }
 
 // AddFromStream is AddAnalyzed for articles read from a message stream: the
@@ -142,25 +143,30 @@ func (in *Ingester) AddAnalyzed(ctx context.Context, arts []article.Article, doc
 // up to position to (store.Batch.Position), so that the placements and the
 // place to resume from are never out of step. It fails with
 // store.ErrConflict, storing nothing, when the stored position is no longer
-// from: another writer has taken over.
-func (in *Ingester) AddFromStream(ctx context.Context, arts []article.Article, docs []analyze.Document, from, to int64) ([]Landing, error) {
-	return in.add(ctx, arts, docs, store.Batch{Position: to, PositionFrom: from})
+// from: another writer has taken over. caughtUp says that the stream holds
+// no more articles for now: the batch then also brings the heads of long
+// storylines up to date, as every call of Add does (see place).
+func (in *Ingester) AddFromStream(ctx context.Context, arts []article.Article, docs []analyze.Document, from, to int64, caughtUp bool) ([]Landing, error) {
+	return in.add(ctx, arts, docs, store.Batch{Position: to, PositionFrom: from}, caughtUp)
 }
 
 // add places docs and commits the changes in batch, which may already
 // carry a stream position.
-func (in *Ingester) add(ctx context.Context, arts []article.Article, docs []analyze.Document, batch store.Batch) ([]Landing, error) {
+func (in *Ingester) add(ctx context.Context, arts []article.Article, docs []analyze.Document, batch store.Batch, settle bool) ([]Landing, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	landings := in.place(arts, docs, &batch)
+	landings := in.place(arts, docs, &batch, settle)
 	if err := in.commit(ctx, batch); err != nil {
 		return nil, err
 	}
 	return landings, nil
 }
 
-// place places docs and adds what changed to batch.
-func (in *Ingester) place(arts []article.Article, docs []analyze.Document, batch *store.Batch) []Landing {
+// place places docs and adds what changed to batch, and with settle the
+// heads of all long storylines that batches reported from an earlier count
+// of their events (see pipeline.Pipeline.SettleStorylines): the input
+// pauses after this batch.
+func (in *Ingester) place(arts []article.Article, docs []analyze.Document, batch *store.Batch, settle bool) []Landing {
 	landings := make([]Landing, len(arts))
 	fresh := map[string]article.Article{}
 	for i, d := range docs {
@@ -175,7 +181,6 @@ func (in *Ingester) place(arts []article.Article, docs []analyze.Document, batch
 		}
 	}
 	reportStart := time.Now()
-	batch.Events, batch.Storylines, batch.Removed = in.p.Changes()
 	for i := range landings {
 		l := &landings[i]
 		art, ok := fresh[l.Article]
@@ -192,8 +197,42 @@ func (in *Ingester) place(arts []article.Article, docs []analyze.Document, batch
 			Raw: store.Raw{Title: art.Title, Date: dateOnly(art.Date)},
 		})
 	}
+	// After the articles: Changes lets go of what an article retired in
+	// this batch needs for its report.
+	batch.Events, batch.Storylines, batch.Removed = in.p.Changes()
+	if settle {
+		batch.Storylines = settled(batch.Storylines, in.p.SettleStorylines())
+	}
 	in.timings.Report += time.Since(reportStart)
 	return landings
+}
+
+// settle stores the heads of long storylines that batches reported from
+// an earlier count of their events (see pipeline.Pipeline.SettleStorylines),
+// for when the input ends after batches that did not.
+func (in *Ingester) settle(ctx context.Context) error {
+	heads := in.p.SettleStorylines()
+	if len(heads) == 0 {
+		return nil
+	}
+	return in.commit(ctx, store.Batch{Storylines: heads})
+}
+
+// settled returns heads with each one that fresh has anew replaced, and
+// the rest of fresh after them.
+func settled(heads, fresh []report.Storyline) []report.Storyline {
+	at := map[string]int{}
+	for i, h := range heads {
+		at[h.ID] = i
+	}
+	for _, f := range fresh {
+		if i, ok := at[f.ID]; ok {
+			heads[i] = f
+		} else {
+			heads = append(heads, f)
+		}
+	}
+	return heads
 }
 
 // commit stores a placed batch. If the store refuses it, the pipeline,
@@ -265,7 +304,7 @@ func (in *Ingester) AddAll(ctx context.Context, batches iter.Seq[[]article.Artic
 			break
 		}
 		var batch store.Batch
-		landings := in.place(b.arts, b.docs, &batch)
+		landings := in.place(b.arts, b.docs, &batch, false)
 		if err := wait(); err != nil {
 			// The store refused the previous batch: this one, placed
 			// after it, is gone with it.
@@ -281,6 +320,9 @@ func (in *Ingester) AddAll(ctx context.Context, batches iter.Seq[[]article.Artic
 	}
 	if err := wait(); err != nil {
 		return in.rebuildAfter(err)
+	}
+	if err := in.settle(context.WithoutCancel(ctx)); err != nil {
+		return err
 	}
 	return ctx.Err()
 }

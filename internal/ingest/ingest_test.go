@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -303,5 +305,55 @@ func TestAddAllStopsCleanly(t *testing.T) {
 	}
 	if a, b := shape(t, st), shape(t, clean); !slices.Equal(a, b) {
 		t.Errorf("after a stop and a rerun: %q, clean run %q", a, b)
+	}
+}
+
+// TestAddAllSettlesLongStorylines adds a storyline of many events one
+// article at a time, so that batches report its head from an earlier count
+// of events: once AddAll returns, the stored head must be the one that
+// adding everything at once stores.
+func TestAddAllSettlesLongStorylines(t *testing.T) {
+	ctx := context.Background()
+	var arts []article.Article
+	topics := []string{"grain", "border", "pipeline", "fisheries", "railway", "visas", "tariffs", "drones", "museums", "vaccines"}
+	for i := range 87 {
+		n := strconv.Itoa(i)
+		arts = append(arts, article.Article{
+			ID: "t" + n, Source: "Wire", Date: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 30*i),
+			Title: "Kovac and Firefly agree on " + topics[i%10] + " and " + topics[i/10] + " in round " + n,
+			Text: "President Anna Kovac of Ruritania met Prime Minister Rufus Firefly of Freedonia in Strelsau.\n" +
+				strings.Repeat("Delegates argued over clause q"+n+"x, annex v"+n+"k and protocol z"+n+"m. ", 3),
+		})
+	}
+	heads := func(st store.Store) []report.Storyline {
+		t.Helper()
+		sums, err := st.Storylines(ctx, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []report.Storyline
+		for _, sum := range sums {
+			s, err := st.Storyline(ctx, sum.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	oneByOne, in := openTemp(t)
+	if err := in.AddAll(ctx, slices.Chunk(arts, 1), nil); err != nil {
+		t.Fatal(err)
+	}
+	atOnce, in2 := openTemp(t)
+	if _, err := in2.Add(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+	got, want := heads(oneByOne), heads(atOnce)
+	if len(want) == 0 || len(want[0].Events) < 64 {
+		t.Fatalf("stored storylines %+v: the test needs one of 64 events or more", want)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("one article at a time stored\n%+v\nall at once\n%+v", got, want)
 	}
 }

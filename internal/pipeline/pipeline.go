@@ -97,6 +97,14 @@ type Pipeline struct {
 	// What changed since the last call of Changes.
 	dirtyEvents     map[int]bool
 	dirtyStorylines map[int]bool
+	// heads are the last reported heads of long storylines (see
+	// longStoryline), and settle the storylines whose reported head is
+	// older than their events.
+	heads  map[int]keptHead
+	settle map[int]bool
+	// retired lists the events a Lean pipeline retired since the last
+	// call of Changes (see slimRetired).
+	retired []int
 
 	// cards hold the text-derived part of event reports (see card); for a
 	// retired event, whose articles keep only what lists them, the
@@ -133,6 +141,8 @@ func New(cfg Config) *Pipeline {
 		}),
 		dirtyEvents:     map[int]bool{},
 		dirtyStorylines: map[int]bool{},
+		heads:           map[int]keptHead{},
+		settle:          map[int]bool{},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"storyline/internal/article"
+	"storyline/internal/report"
 	"storyline/internal/synth"
 )
 
@@ -116,7 +117,8 @@ func TestDuplicatesAndChanges(t *testing.T) {
 
 // TestRetiredEventsKeepTheirReport checks that an event retired from the
 // live window still reports its title, summary, entities and articles, and
-// that a Lean pipeline keeps only title and main names.
+// that a Lean pipeline keeps only title and main names once Changes has
+// reported it whole.
 func TestRetiredEventsKeepTheirReport(t *testing.T) {
 	var arts []article.Article
 	for a := range synth.Stream(synth.DefaultConfig(400, 3)) {
@@ -134,6 +136,13 @@ func TestRetiredEventsKeepTheirReport(t *testing.T) {
 		}
 		if p.placer.Event(first).Hot() {
 			t.Fatalf("event %d still live after 400 articles with idle_articles 50", first)
+		}
+		if lean {
+			events, _, _ := p.Changes()
+			i := slices.IndexFunc(events, func(e report.Event) bool { return e.ID == EventID(first) })
+			if i < 0 || len(events[i].Summary) == 0 || len(events[i].Entities) <= leanEntities {
+				t.Errorf("event %d retired before Changes, which reports it with no summary or only main names", first)
+			}
 		}
 		after := p.Event(first, Options{})
 		if after.Title == "" || len(after.Articles) != len(p.events[first]) || after.Articles[0].ID != arts[0].ID {

@@ -159,16 +159,67 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 	}
 	// The cards are current now: storylines list these events from them.
 	clear(p.dirtyEvents)
+	p.slimRetired()
 	for _, sid := range slices.Sorted(maps.Keys(p.dirtyStorylines)) {
 		s := p.linker.Storyline(sid)
 		if len(s.Events) == 0 {
 			removed = append(removed, StorylineID(sid))
+			delete(p.heads, sid)
+			delete(p.settle, sid)
 			continue
 		}
-		storylines = append(storylines, p.storylineHead(s))
+		storylines = append(storylines, p.head(s, false))
 	}
 	clear(p.dirtyStorylines)
 	return events, storylines, removed
+}
+
+// A long storyline's head is drawn from all its events, which costs more
+// with every event, while one more event seldom moves its key dates or
+// main names. So Changes reports the kept head of a storyline of at least
+// longStoryline events again until the storyline has grown by a
+// 1/headGrowth since that head was drawn (or lost events), and
+// SettleStorylines draws those heads anew when the input pauses.
+const (
+	longStoryline = 64
+	headGrowth    = 16
+)
+
+// A keptHead is a long storyline's head and how many events it had then.
+type keptHead struct {
+	events int
+	head   report.Storyline
+}
+
+// head returns the head of a storyline to report: the kept one while it is
+// recent enough, unless fresh is set.
+func (p *Pipeline) head(s *storyline.Storyline, fresh bool) report.Storyline {
+	n := len(s.Events)
+	if k, ok := p.heads[s.ID]; ok && !fresh && n >= k.events && n < k.events+k.events/headGrowth {
+		p.settle[s.ID] = true
+		return k.head
+	}
+	h := p.storylineHead(s)
+	delete(p.settle, s.ID)
+	if n >= longStoryline {
+		p.heads[s.ID] = keptHead{n, h}
+	} else {
+		delete(p.heads, s.ID)
+	}
+	return h
+}
+
+// SettleStorylines returns, drawn anew, the heads of the storylines that
+// Changes reported with a kept head since they last changed: what a store
+// writes when the input pauses, so that at rest every head is current.
+func (p *Pipeline) SettleStorylines() []report.Storyline {
+	var out []report.Storyline
+	for _, sid := range slices.Sorted(maps.Keys(p.settle)) {
+		if s := p.linker.Storyline(sid); len(s.Events) > 0 { // else Changes reports it removed
+			out = append(out, p.head(s, true))
+		}
+	}
+	return out
 }
 
 // DiscardChanges forgets what changed, as after replaying articles that a
@@ -176,6 +227,7 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 func (p *Pipeline) DiscardChanges() {
 	clear(p.dirtyEvents)
 	clear(p.dirtyStorylines)
+	p.slimRetired()
 }
 
 // A card is the part of an event's report that needs its articles' text:
@@ -213,24 +265,38 @@ const leanEntities = 5
 const summarySources = 24
 
 // retire freezes an event that will not grow again and slims its documents
-// to what an article listing needs.
+// to what an article listing needs. A Lean pipeline slims the event further
+// once Changes has reported it (see slimRetired).
 func (p *Pipeline) retire(id int) {
-	c := p.cardOf(id)
+	p.cardOf(id)
+	p.linker.Retire(id)
 	if p.cfg.Lean {
+		p.retired = append(p.retired, id)
+		return
+	}
+	for _, i := range p.events[id] {
+		p.details[i].sentences, p.details[i].entities = nil, nil
+		delete(p.decisions, i)
+	}
+}
+
+// slimRetired keeps, of the events a Lean pipeline retired since the last
+// call, only what their storylines need: no summary, their main names as
+// numbers, no article details (the store lists the articles; storylines
+// count outlets). Not before Changes: an event may retire in the batch
+// that made it, and its report and its articles' must still be stored.
+func (p *Pipeline) slimRetired() {
+	for _, id := range p.retired {
+		c := &p.cards[id]
 		c.summary = nil
 		c.lean = p.names.compact(c.entities[:min(len(c.entities), leanEntities)])
 		c.entities = nil
-	}
-	for _, i := range p.events[id] {
-		if p.cfg.Lean {
-			// The store lists the articles; storylines count outlets.
+		for _, i := range p.events[id] {
 			p.details[i] = nil
-		} else {
-			p.details[i].sentences, p.details[i].entities = nil, nil
+			delete(p.decisions, i)
 		}
-		delete(p.decisions, i)
 	}
-	p.linker.Retire(id)
+	p.retired = p.retired[:0]
 }
 
 // Event reports one event.

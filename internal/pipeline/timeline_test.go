@@ -1,15 +1,19 @@
 package pipeline
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"storyline/internal/analyze"
 	"storyline/internal/article"
 	"storyline/internal/report"
+	"storyline/internal/storyline"
 )
 
 func TestTopEntries(t *testing.T) {
@@ -125,10 +129,12 @@ func TestMostSpread(t *testing.T) {
 // TestLongStorylineKeepsKeyDates follows one pair of leaders through 150
 // rounds of talks, 40 days apart, each on its own clauses: the storyline's
 // report keeps its 100 most salient dates, in date order.
-func TestLongStorylineKeepsKeyDates(t *testing.T) {
+// talks returns n articles on n rounds of talks between the same two
+// leaders, 40 days apart: n events of one storyline.
+func talks(n int) []article.Article {
 	var arts []article.Article
 	topics := []string{"grain", "border", "pipeline", "fisheries", "railway", "visas", "tariffs", "drones", "museums", "vaccines"}
-	for i := range 150 {
+	for i := range n {
 		day := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 40*i)
 		topic := topics[i%len(topics)] + " " + topics[(i/len(topics))%len(topics)]
 		arts = append(arts, article.Article{
@@ -139,8 +145,12 @@ func TestLongStorylineKeepsKeyDates(t *testing.T) {
 				strings.Repeat("Delegates argued over clause q"+strconv.Itoa(i)+"x, annex v"+strconv.Itoa(i)+"k and protocol z"+strconv.Itoa(i)+"m. ", 3),
 		})
 	}
+	return arts
+}
+
+func TestLongStorylineKeepsKeyDates(t *testing.T) {
 	p := New(DefaultConfig())
-	for _, d := range AnalyzeAll(arts) {
+	for _, d := range AnalyzeAll(talks(150)) {
 		p.Add(d)
 	}
 	var longest report.Storyline
@@ -161,4 +171,67 @@ func TestLongStorylineKeepsKeyDates(t *testing.T) {
 	if len(longest.Entities) > maxStorylineEntities {
 		t.Errorf("%d names, want at most %d", len(longest.Entities), maxStorylineEntities)
 	}
+}
+
+// TestKeptHeads follows a long storyline through Changes: it reports the
+// head drawn at some count of events again until the storyline has grown by
+// 1/headGrowth, and SettleStorylines draws it anew.
+func TestKeptHeads(t *testing.T) {
+	p := New(DefaultConfig())
+	docs := AnalyzeAll(talks(120))
+	// story returns the storyline of the talks (their first article's).
+	story := func() *storyline.Storyline {
+		i, _ := p.ids.find("a0")
+		sid, _ := p.linker.Of(int(p.records[i].event))
+		return p.linker.Storyline(sid)
+	}
+	// changes adds docs and returns the head Changes reports of the talks.
+	changes := func(docs []analyze.Document) report.Storyline {
+		t.Helper()
+		for _, d := range docs {
+			p.Add(d)
+		}
+		_, heads, _ := p.Changes()
+		for _, h := range heads {
+			if h.ID == StorylineID(story().ID) {
+				return h
+			}
+		}
+		t.Fatal("the talks' storyline is not among the changes")
+		return report.Storyline{}
+	}
+	same := func(what string, got, want report.Storyline) {
+		t.Helper()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", what, got, want)
+		}
+	}
+
+	n := 96
+	kept := changes(docs[:n])
+	size := len(story().Events)
+	if size < longStoryline {
+		t.Fatalf("the talks made a storyline of %d events: the test needs %d", size, longStoryline)
+	}
+	for ; len(story().Events) < size+size/headGrowth-1; n++ {
+		same(fmt.Sprintf("head after %d articles: the one kept", n+1), changes(docs[n:n+1]), kept)
+	}
+	if reflect.DeepEqual(kept, p.storylineHead(story())) {
+		t.Fatal("the kept head is current: the test shows nothing")
+	}
+	settled := p.SettleStorylines()
+	if len(settled) != 1 || settled[0].ID != kept.ID {
+		t.Fatalf("settled %d heads, want the talks' only", len(settled))
+	}
+	same("settled head", settled[0], p.storylineHead(story()))
+	if again := p.SettleStorylines(); len(again) != 0 {
+		t.Errorf("settled %d heads again, want none", len(again))
+	}
+	size = len(story().Events)
+	same("head after settling and one more article: the settled one", changes(docs[n:n+1]), settled[0])
+	var h report.Storyline
+	for n++; len(story().Events) < size+size/headGrowth; n++ {
+		h = changes(docs[n : n+1])
+	}
+	same("head once grown by 1/headGrowth: drawn anew", h, p.storylineHead(story()))
 }

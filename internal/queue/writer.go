@@ -213,7 +213,9 @@ func (w *Writer) write(ctx context.Context) error {
 			// A batch begun is finished even when the writer is stopped; a
 			// successor that took over meanwhile makes the commit fail
 			// (store.ErrConflict) rather than be overwritten.
-			if _, err := in.AddFromStream(context.WithoutCancel(ctx), arts, docs, pos, to); err != nil {
+			// A short batch means the stream had no more for now.
+			caughtUp := len(msgs) < w.Batch
+			if _, err := in.AddFromStream(context.WithoutCancel(ctx), arts, docs, pos, to, caughtUp); err != nil {
 				return fmt.Errorf("queue: writer: placing articles %d to %d: %w", pos+1, to, err)
 			}
 			pos = to
