@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"runtime/debug"
@@ -17,13 +18,14 @@ import (
 
 func benchCommand() *cobra.Command {
 	var (
-		cfg      bench.Config
-		asJSON   bool
-		generate int
-		out      string
-		cpuProf  string
-		memProf  string
-		memLimit int64
+		cfg        bench.Config
+		asJSON     bool
+		generate   int
+		out        string
+		cpuProf    string
+		profWindow string
+		memProf    string
+		memLimit   int64
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -51,6 +53,7 @@ instead, so other tools can be run on identical input.`,
 	cmd.Flags().StringVar(&out, "out", "", "file for --generate")
 	cmd.Flags().Int64Var(&memLimit, "memory-limit", 1280<<20, "soft memory limit in bytes for the Go runtime (as GOMEMLIMIT), 0 for none")
 	cmd.Flags().StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
+	cmd.Flags().StringVar(&profWindow, "profile-window", "all", "what --cpuprofile covers: all, or the first or last throughput window")
 	cmd.Flags().StringVar(&memProf, "memprofile", "", "write a heap profile at the end to this file")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if generate > 0 {
@@ -60,16 +63,45 @@ instead, so other tools can be run on identical input.`,
 		if cfg.Pipeline, err = config(); err != nil {
 			return err
 		}
+		// The profile runs while done, the articles committed, is in
+		// [from, to).
+		from, to := 0, cfg.Articles
+		switch profWindow {
+		case "all":
+		case "first":
+			to = bench.Window(cfg.Articles)
+		case "last":
+			from = cfg.Articles - bench.Window(cfg.Articles)
+		default:
+			return fmt.Errorf("--profile-window %q: want all, first or last", profWindow)
+		}
+		profiling := false
+		profile := func(done int) error { return nil }
 		if cpuProf != "" {
 			f, err := os.Create(cpuProf)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			if err := pprof.StartCPUProfile(f); err != nil {
+			profile = func(done int) error {
+				if !profiling && done >= from && done < to {
+					profiling = true
+					return pprof.StartCPUProfile(f)
+				}
+				if profiling && done >= to {
+					profiling = false
+					pprof.StopCPUProfile()
+				}
+				return nil
+			}
+			if err := profile(0); err != nil {
 				return err
 			}
-			defer pprof.StopCPUProfile()
+			defer func() {
+				if profiling {
+					pprof.StopCPUProfile()
+				}
+			}()
 		}
 		if memLimit > 0 {
 			// A deployment on a small machine runs with a memory budget;
@@ -78,7 +110,13 @@ instead, so other tools can be run on identical input.`,
 		}
 		bar := newProgress(cfg.Articles, asJSON)
 		last := 0
-		cfg.Progress = func(done int) { bar.add(done - last); last = done }
+		cfg.Progress = func(done int) {
+			bar.add(done - last)
+			last = done
+			if err := profile(done); err != nil {
+				slog.Warn("bench: CPU profile", "err", err)
+			}
+		}
 		res, err := bench.Run(cmd.Context(), cfg)
 		bar.wait()
 		if err != nil {

@@ -63,6 +63,11 @@ type Result struct {
 	Duplicates int     `json:"duplicates"`
 }
 
+// Window returns the number of articles in each of the first and last
+// throughput windows of a run of n articles: 100k, or a tenth of a
+// shorter run.
+func Window(n int) int { return min(100000, max(n/10, 1)) }
+
 // Run generates cfg.Articles articles from cfg.Seed and puts them through
 // the pipeline into the store, batch by batch.
 func Run(ctx context.Context, cfg Config) (Result, error) {
@@ -88,7 +93,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 
-	res := Result{Articles: cfg.Articles, Window: min(100000, max(cfg.Articles/10, 1)), Stages: map[string]float64{}}
+	res := Result{Articles: cfg.Articles, Window: Window(cfg.Articles), Stages: map[string]float64{}}
 	// Labels are numbered, not kept as strings: a million of each would
 	// weigh on the memory being measured.
 	var pred labels
