@@ -15,7 +15,6 @@ import (
 	"storyline/internal/analyze"
 	"storyline/internal/article"
 	"storyline/internal/pipeline"
-	"storyline/internal/report"
 	"storyline/internal/store"
 )
 
@@ -144,7 +143,7 @@ func (in *Ingester) AddAnalyzed(ctx context.Context, arts []article.Article, doc
 // place to resume from are never out of step. It fails with
 // store.ErrConflict, storing nothing, when the stored position is no longer
 // from: another writer has taken over. caughtUp says that the stream holds
-// no more articles for now: the batch then also brings the heads of long
+// no more articles for now: the batch then also brings the heads of all
 // storylines up to date, as every call of Add does (see place).
 func (in *Ingester) AddFromStream(ctx context.Context, arts []article.Article, docs []analyze.Document, from, to int64, caughtUp bool) ([]Landing, error) {
 	return in.add(ctx, arts, docs, store.Batch{Position: to, PositionFrom: from}, caughtUp)
@@ -163,9 +162,9 @@ func (in *Ingester) add(ctx context.Context, arts []article.Article, docs []anal
 }
 
 // place places docs and adds what changed to batch, and with settle the
-// heads of all long storylines that batches reported from an earlier count
-// of their events (see pipeline.Pipeline.SettleStorylines): the input
-// pauses after this batch.
+// heads of all storylines that batches touched without drawing them anew
+// (see pipeline.Pipeline.SettleStorylines): the input pauses after this
+// batch.
 func (in *Ingester) place(arts []article.Article, docs []analyze.Document, batch *store.Batch, settle bool) []Landing {
 	landings := make([]Landing, len(arts))
 	fresh := map[string]article.Article{}
@@ -199,40 +198,24 @@ func (in *Ingester) place(arts []article.Article, docs []analyze.Document, batch
 	}
 	// After the articles: Changes lets go of what an article retired in
 	// this batch needs for its report.
-	batch.Events, batch.Storylines, batch.Removed = in.p.Changes()
+	ch := in.p.Changes()
+	batch.Events, batch.Storylines, batch.Touched, batch.Removed = ch.Events, ch.Storylines, ch.Touched, ch.Removed
 	if settle {
-		batch.Storylines = settled(batch.Storylines, in.p.SettleStorylines())
+		batch.Storylines = append(batch.Storylines, in.p.SettleStorylines()...)
 	}
 	in.timings.Report += time.Since(reportStart)
 	return landings
 }
 
-// settle stores the heads of long storylines that batches reported from
-// an earlier count of their events (see pipeline.Pipeline.SettleStorylines),
-// for when the input ends after batches that did not.
+// settle stores the heads of storylines that batches touched without
+// drawing them anew (see pipeline.Pipeline.SettleStorylines), for when the
+// input ends after batches that did not.
 func (in *Ingester) settle(ctx context.Context) error {
 	heads := in.p.SettleStorylines()
 	if len(heads) == 0 {
 		return nil
 	}
 	return in.commit(ctx, store.Batch{Storylines: heads})
-}
-
-// settled returns heads with each one that fresh has anew replaced, and
-// the rest of fresh after them.
-func settled(heads, fresh []report.Storyline) []report.Storyline {
-	at := map[string]int{}
-	for i, h := range heads {
-		at[h.ID] = i
-	}
-	for _, f := range fresh {
-		if i, ok := at[f.ID]; ok {
-			heads[i] = f
-		} else {
-			heads = append(heads, f)
-		}
-	}
-	return heads
 }
 
 // commit stores a placed batch. If the store refuses it, the pipeline,

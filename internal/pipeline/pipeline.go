@@ -97,10 +97,10 @@ type Pipeline struct {
 	// What changed since the last call of Changes.
 	dirtyEvents     map[int]bool
 	dirtyStorylines map[int]bool
-	// heads are the last reported heads of long storylines (see
-	// longStoryline), and settle the storylines whose reported head is
-	// older than their events.
-	heads  map[int]keptHead
+	// heads holds, for storylines of longStoryline events or more, how
+	// many events each had when its head was last drawn; settle the
+	// storylines whose stored head is older than their events.
+	heads  map[int]int
 	settle map[int]bool
 	// retired lists the events a Lean pipeline retired since the last
 	// call of Changes (see slimRetired).
@@ -141,7 +141,7 @@ func New(cfg Config) *Pipeline {
 		}),
 		dirtyEvents:     map[int]bool{},
 		dirtyStorylines: map[int]bool{},
-		heads:           map[int]keptHead{},
+		heads:           map[int]int{},
 		settle:          map[int]bool{},
 	}
 }

@@ -91,7 +91,8 @@ func TestDuplicatesAndChanges(t *testing.T) {
 		t.Errorf("re-adding the copy: %+v", again)
 	}
 
-	events, storylines, removed := p.Changes()
+	ch := p.Changes()
+	events, storylines, removed := ch.Events, ch.Storylines, ch.Removed
 	if len(events) != 2 || len(storylines) != 2 || len(removed) != 0 {
 		t.Fatalf("changes: %d events, %d storylines, %d removed; want 2, 2, 0", len(events), len(storylines), len(removed))
 	}
@@ -110,8 +111,8 @@ func TestDuplicatesAndChanges(t *testing.T) {
 	if _, _, ok := p.Article("never-seen"); ok {
 		t.Error("Article found an article never added")
 	}
-	if e, s, r := p.Changes(); len(e)+len(s)+len(r) != 0 {
-		t.Errorf("second Changes without new articles: %d %d %d", len(e), len(s), len(r))
+	if ch := p.Changes(); len(ch.Events)+len(ch.Storylines)+len(ch.Touched)+len(ch.Removed) != 0 {
+		t.Errorf("second Changes without new articles: %+v", ch)
 	}
 }
 
@@ -138,7 +139,7 @@ func TestRetiredEventsKeepTheirReport(t *testing.T) {
 			t.Fatalf("event %d still live after 400 articles with idle_articles 50", first)
 		}
 		if lean {
-			events, _, _ := p.Changes()
+			events := p.Changes().Events
 			i := slices.IndexFunc(events, func(e report.Event) bool { return e.ID == EventID(first) })
 			if i < 0 || len(events[i].Summary) == 0 || len(events[i].Entities) <= leanEntities {
 				t.Errorf("event %d retired before Changes, which reports it with no summary or only main names", first)

@@ -130,12 +130,26 @@ func (p *Pipeline) inDateOrder(events []int) []int {
 	return ids
 }
 
-// Changes reports what the documents added since the last call changed, for
-// a store to write: the events that grew, the storylines that grew or lost
-// an event (their title, names and timeline, without their events, which
-// name their storyline themselves), and the ids of storylines left empty.
-// Ids are the stable ones, not renumbered as in Result.
-func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyline, removed []string) {
+// Changed is what the documents added since the last call of Changes
+// changed, for a store to write. Ids are the stable ones, not renumbered as
+// in Result.
+type Changed struct {
+	// Events are the events that grew, without their articles.
+	Events []report.Event
+	// Storylines are the storylines that grew or lost an event, with their
+	// head drawn anew: title, names and key dates, without their events,
+	// which name their storyline themselves.
+	Storylines []report.Storyline
+	// Touched are storylines whose events changed while the head last
+	// drawn stands (see longStoryline).
+	Touched []string
+	// Removed are storylines left empty.
+	Removed []string
+}
+
+// Changes reports what the documents added since the last call changed.
+func (p *Pipeline) Changes() Changed {
+	var ch Changed
 	opt := Options{OmitArticles: true}
 	var drafts []*draft
 	ids := slices.Sorted(maps.Keys(p.dirtyEvents))
@@ -144,7 +158,7 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 		if sid, ok := p.linker.Of(id); ok {
 			e.Storyline = StorylineID(sid)
 		}
-		events = append(events, e)
+		ch.Events = append(ch.Events, e)
 		if d != nil {
 			drafts = append(drafts, d)
 		}
@@ -154,69 +168,61 @@ func (p *Pipeline) Changes() (events []report.Event, storylines []report.Storyli
 	for _, d := range drafts {
 		p.cards[d.id] = d.card
 	}
-	for i := range events {
-		events[i] = p.withCard(events[i], ids[i], opt)
+	for i := range ch.Events {
+		ch.Events[i] = p.withCard(ch.Events[i], ids[i], opt)
 	}
 	// The cards are current now: storylines list these events from them.
 	clear(p.dirtyEvents)
 	p.slimRetired()
 	for _, sid := range slices.Sorted(maps.Keys(p.dirtyStorylines)) {
 		s := p.linker.Storyline(sid)
-		if len(s.Events) == 0 {
-			removed = append(removed, StorylineID(sid))
+		switch n, drawn := len(s.Events), p.heads[sid]; {
+		case n == 0:
+			ch.Removed = append(ch.Removed, StorylineID(sid))
 			delete(p.heads, sid)
 			delete(p.settle, sid)
-			continue
+		case drawn > 0 && n >= drawn && n < drawn+max(1, drawn/headGrowth):
+			ch.Touched = append(ch.Touched, StorylineID(sid))
+			p.settle[sid] = true
+		default:
+			ch.Storylines = append(ch.Storylines, p.head(s))
 		}
-		storylines = append(storylines, p.head(s, false))
 	}
 	clear(p.dirtyStorylines)
-	return events, storylines, removed
+	return ch
 }
 
-// A long storyline's head is drawn from all its events, which costs more
-// with every event, while one more event seldom moves its key dates or
-// main names. So Changes reports the kept head of a storyline of at least
-// longStoryline events again until the storyline has grown by a
-// 1/headGrowth since that head was drawn (or lost events), and
-// SettleStorylines draws those heads anew when the input pauses.
+// A storyline's head is drawn from all its events, which costs more with
+// every event, while articles joining its events, or one more event, seldom
+// move its key dates or main names. So once a storyline has longStoryline
+// events, Changes lists it as touched, its stored head standing, until it
+// has grown by a 1/headGrowth (at least one event) since the head was
+// drawn, or lost events; SettleStorylines draws the heads left standing
+// anew when the input pauses.
 const (
-	longStoryline = 64
-	headGrowth    = 16
+	longStoryline = 8
+	headGrowth    = 8
 )
 
-// A keptHead is a long storyline's head and how many events it had then.
-type keptHead struct {
-	events int
-	head   report.Storyline
-}
-
-// head returns the head of a storyline to report: the kept one while it is
-// recent enough, unless fresh is set.
-func (p *Pipeline) head(s *storyline.Storyline, fresh bool) report.Storyline {
-	n := len(s.Events)
-	if k, ok := p.heads[s.ID]; ok && !fresh && n >= k.events && n < k.events+k.events/headGrowth {
-		p.settle[s.ID] = true
-		return k.head
-	}
-	h := p.storylineHead(s)
+// head draws a storyline's head and notes how many events it had.
+func (p *Pipeline) head(s *storyline.Storyline) report.Storyline {
 	delete(p.settle, s.ID)
-	if n >= longStoryline {
-		p.heads[s.ID] = keptHead{n, h}
+	if n := len(s.Events); n >= longStoryline {
+		p.heads[s.ID] = n
 	} else {
 		delete(p.heads, s.ID)
 	}
-	return h
+	return p.storylineHead(s)
 }
 
 // SettleStorylines returns, drawn anew, the heads of the storylines that
-// Changes reported with a kept head since they last changed: what a store
-// writes when the input pauses, so that at rest every head is current.
+// Changes listed as touched since their head was drawn: what a store writes
+// when the input pauses, so that at rest every head is current.
 func (p *Pipeline) SettleStorylines() []report.Storyline {
 	var out []report.Storyline
 	for _, sid := range slices.Sorted(maps.Keys(p.settle)) {
 		if s := p.linker.Storyline(sid); len(s.Events) > 0 { // else Changes reports it removed
-			out = append(out, p.head(s, true))
+			out = append(out, p.head(s))
 		}
 	}
 	return out

@@ -137,6 +137,11 @@ func (w *writer) write(ctx context.Context, b Batch) error {
 			return fmt.Errorf("store: commit storyline %s: %w", sl.ID, err)
 		}
 	}
+	for _, id := range b.Touched {
+		if err := w.exec(ctx, `UPDATE storylines SET updated = ? WHERE id = ?`, w.commit, id); err != nil {
+			return fmt.Errorf("store: commit touched storyline %s: %w", id, err)
+		}
+	}
 	if b.State != nil {
 		if err := w.exec(ctx, `UPDATE meta SET state = ? WHERE id = 1`, b.State); err != nil {
 			return fmt.Errorf("store: commit state: %w", err)

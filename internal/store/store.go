@@ -74,7 +74,7 @@ type Store interface {
 }
 
 // A Batch is what one ingestion step produced. Commit applies, in order:
-// Removed, Articles, Events, Storylines, State.
+// Removed, Articles, Events, Storylines, Touched, State.
 type Batch struct {
 	// Articles are newly placed articles. An article id already stored is
 	// replaced (an upsert), so committing the same article twice is
@@ -90,6 +90,10 @@ type Batch struct {
 	// moves comes in Events. (Moving every event of a long storyline at
 	// each change made commits grow with the storyline.)
 	Storylines []report.Storyline
+	// Touched are ids of stored storylines whose events changed while
+	// their stored title, names and key dates stand: they count as active
+	// now (see Storylines), nothing else of them is written.
+	Touched []string
 	// Removed are ids of storylines that no longer exist (merged into
 	// others). Removing happens first, so a batch may reuse a removed id.
 	Removed []string

@@ -574,6 +574,24 @@ func testStorylines(t *testing.T, s Store) {
 		t.Fatal(err)
 	}
 	eq(t, "storylines page", ids(page, func(s StorylineSummary) string { return s.ID }), []string{"s1", "s5"})
+
+	// A touched storyline becomes the latest active among equals, and
+	// keeps what it says of itself.
+	before, err := s.Storyline(t.Context(), "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit(t, s, Batch{Touched: []string{"s3", "s-never-stored"}})
+	sums, err = s.Storylines(t.Context(), Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "storylines order after touching s3", ids(sums, func(s StorylineSummary) string { return s.ID }), []string{"s2", "s1", "s3", "s5", "s4"})
+	after, err := s.Storyline(t.Context(), "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "s3 after touching it", after, before)
 }
 
 func testEntities(t *testing.T, s Store) {
