@@ -99,6 +99,7 @@ func (in *Ingester) replay(ctx context.Context) error {
 		after = page[len(page)-1].Seq
 		n += len(page)
 	}
+	p.DoubtHeads()
 	in.p = p
 	if n > 0 {
 		slog.Info("rebuilt placement state from the store", "articles", n, "seconds", time.Since(start).Seconds())

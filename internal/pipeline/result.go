@@ -228,6 +228,18 @@ func (p *Pipeline) SettleStorylines() []report.Storyline {
 	return out
 }
 
+// DoubtHeads marks the heads of all storylines of longStoryline events or
+// more as possibly older than their events, for SettleStorylines to draw
+// anew: a pipeline rebuilt from a store cannot tell which of the stored
+// heads the process that wrote them left standing when it stopped.
+func (p *Pipeline) DoubtHeads() {
+	for _, s := range p.linker.Storylines() {
+		if len(s.Events) >= longStoryline {
+			p.settle[s.ID] = true
+		}
+	}
+}
+
 // DiscardChanges forgets what changed, as after replaying articles that a
 // store already holds.
 func (p *Pipeline) DiscardChanges() {

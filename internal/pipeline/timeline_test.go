@@ -240,4 +240,10 @@ func TestTouchedStorylines(t *testing.T) {
 		t.Errorf("head drawn anew at %d events, want %d", got, size+size/headGrowth)
 	}
 	same("head drawn anew", h, p.storylineHead(story()))
+
+	// A pipeline rebuilt from a store doubts every long storyline's head.
+	p.DoubtHeads()
+	if doubted := p.SettleStorylines(); len(doubted) != 1 || doubted[0].ID != first.ID {
+		t.Errorf("settled %d heads after DoubtHeads, want the talks' only", len(doubted))
+	}
 }
