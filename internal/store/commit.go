@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -203,12 +204,29 @@ func (w *writer) event(ctx context.Context, e report.Event) error {
 	for _, s := range e.Summary {
 		words = append(words, s.Text)
 	}
-	w.seq++
-	err = w.exec(ctx, `
-		INSERT INTO events (id, seq, storyline, date, title, data, search) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET storyline = excluded.storyline, date = excluded.date,
-			title = excluded.title, data = excluded.data, search = excluded.search`,
-		e.ID, w.seq, e.Storyline, e.Date, e.Title, string(data), searchText(words...))
+	search := searchText(words...)
+	// An event that grows mostly keeps its storyline and date, the columns
+	// of its indexes: updating only the other columns leaves those indexes
+	// be, where setting a column, even to its value, rewrites its entries.
+	stored, err := w.prepare(ctx, `SELECT storyline, date FROM events WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	var storyline string
+	var date *string
+	switch found := stored.QueryRowContext(ctx, e.ID).Scan(&storyline, &date); {
+	case errors.Is(found, sql.ErrNoRows):
+		w.seq++
+		err = w.exec(ctx, `INSERT INTO events (id, seq, storyline, date, title, data, search) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, w.seq, e.Storyline, e.Date, e.Title, string(data), search)
+	case found != nil:
+		return found
+	case storyline == e.Storyline && equalDates(date, e.Date):
+		err = w.exec(ctx, `UPDATE events SET title = ?, data = ?, search = ? WHERE id = ?`, e.Title, string(data), search, e.ID)
+	default:
+		err = w.exec(ctx, `UPDATE events SET storyline = ?, date = ?, title = ?, data = ?, search = ? WHERE id = ?`,
+			e.Storyline, e.Date, e.Title, string(data), search, e.ID)
+	}
 	if err != nil {
 		return err
 	}
@@ -265,6 +283,11 @@ func (w *writer) event(ctx context.Context, e report.Event) error {
 		}
 	}
 	return nil
+}
+
+// equalDates reports whether two optional dates are the same.
+func equalDates(a, b *string) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
 // An entityRow is what a row of event_entities holds beside its event,
