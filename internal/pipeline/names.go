@@ -1,8 +1,9 @@
 package pipeline
 
 import (
+	"hash/maphash"
 	"iter"
-	"strings"
+	"slices"
 
 	"storyline/internal/report"
 )
@@ -17,29 +18,54 @@ type leanEntity struct{ name, mentions int32 }
 // come back event after event: as full entities they were, at a million
 // articles, the largest part of what retired events keep.
 type nameTable struct {
-	index map[string]int32
+	// index numbers names by a hash of their fields, a collision moving on
+	// to the next value: keys without pointers are a map the garbage
+	// collector need not scan, where a string key per name was.
+	index map[uint64]int32
 	names []report.Entity // Mentions unset
+	seed  maphash.Seed
 }
 
 // compact numbers entities in the table.
 func (t *nameTable) compact(entities []report.Entity) []leanEntity {
 	if t.index == nil {
-		t.index = map[string]int32{}
+		t.index = map[uint64]int32{}
+		t.seed = maphash.MakeSeed()
 	}
 	out := make([]leanEntity, len(entities))
 	for i, e := range entities {
-		key := e.Key + "\x00" + e.Name + "\x00" + e.Type + "\x00" + strings.Join(e.Aliases, "\x00")
-		n, ok := t.index[key]
-		if !ok {
-			n = int32(len(t.names))
-			t.index[key] = n
-			name := e
-			name.Mentions = 0
-			t.names = append(t.names, name)
-		}
-		out[i] = leanEntity{name: n, mentions: int32(e.Mentions)}
+		name := e
+		name.Mentions = 0
+		out[i] = leanEntity{name: t.number(name), mentions: int32(e.Mentions)}
 	}
 	return out
+}
+
+// number returns the number of name, adding it if new.
+func (t *nameTable) number(name report.Entity) int32 {
+	var h maphash.Hash
+	h.SetSeed(t.seed)
+	for _, f := range append([]string{name.Key, name.Name, name.Type}, name.Aliases...) {
+		h.WriteString(f)
+		h.WriteByte(0)
+	}
+	for k := h.Sum64(); ; k++ {
+		n, ok := t.index[k]
+		if !ok {
+			n = int32(len(t.names))
+			t.index[k] = n
+			t.names = append(t.names, name)
+			return n
+		}
+		if sameName(t.names[n], name) {
+			return n
+		}
+	}
+}
+
+// sameName reports whether two names without mentions are equal.
+func sameName(a, b report.Entity) bool {
+	return a.Key == b.Key && a.Name == b.Name && a.Type == b.Type && slices.Equal(a.Aliases, b.Aliases)
 }
 
 // cardEntities yields the entities of an event's card, whether it keeps

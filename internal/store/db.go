@@ -77,9 +77,12 @@ func sqliteDSN(path string) string {
 		// At the default of 1,000 pages every commit of a batch ended in a
 		// checkpoint, copying pages that consecutive commits all change
 		// (inner index pages, meta) into the file and syncing it each time.
-		// Every 10,000 pages (40 MB, the WAL file's size on disk) took a
-		// fifth off BenchmarkCommit.
-		"_pragma=wal_autocheckpoint(10000)",
+		// Every 10,000 pages (40 MB) took a fifth off BenchmarkCommit; at a
+		// million articles, where a batch dirties thousands of scattered
+		// pages, checkpoints still cost a fifth of the store's CPU, and
+		// every 40,000 pages (160 MB, the WAL file's size on disk) writes
+		// back a page changed by several batches once.
+		"_pragma=wal_autocheckpoint(40000)",
 		// Write transactions take the write lock when they begin, so that
 		// two of them cannot both read and then deadlock on upgrading;
 		// read-only ones (see readTx) stay deferred.
