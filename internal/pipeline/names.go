@@ -45,9 +45,11 @@ func (t *nameTable) compact(entities []report.Entity) []leanEntity {
 func (t *nameTable) number(name report.Entity) int32 {
 	var h maphash.Hash
 	h.SetSeed(t.seed)
-	for _, f := range append([]string{name.Key, name.Name, name.Type}, name.Aliases...) {
-		h.WriteString(f)
-		h.WriteByte(0)
+	for _, f := range [][]string{{name.Key, name.Name, name.Type}, name.Aliases} {
+		for _, s := range f {
+			h.WriteString(s)
+			h.WriteByte(0)
+		}
 	}
 	for k := h.Sum64(); ; k++ {
 		n, ok := t.index[k]

@@ -181,7 +181,7 @@ func (p *Pipeline) Changes() Changed {
 			ch.Removed = append(ch.Removed, StorylineID(sid))
 			delete(p.heads, sid)
 			delete(p.settle, sid)
-		case drawn > 0 && n >= drawn && n < drawn+max(1, drawn/headGrowth):
+		case drawn > 0 && n >= drawn && n < drawn+drawn/headGrowth:
 			ch.Touched = append(ch.Touched, StorylineID(sid))
 			p.settle[sid] = true
 		default:
@@ -196,9 +196,10 @@ func (p *Pipeline) Changes() Changed {
 // every event, while articles joining its events, or one more event, seldom
 // move its key dates or main names. So once a storyline has longStoryline
 // events, Changes lists it as touched, its stored head standing, until it
-// has grown by a 1/headGrowth (at least one event) since the head was
-// drawn, or lost events; SettleStorylines draws the heads left standing
-// anew when the input pauses.
+// has grown by a 1/headGrowth since the head was drawn (at least one
+// event, as longStoryline >= headGrowth), or lost events;
+// SettleStorylines draws the heads left standing anew when the input
+// pauses.
 const (
 	longStoryline = 8
 	headGrowth    = 8

@@ -125,11 +125,9 @@ func TestMostSpread(t *testing.T) {
 	}
 }
 
-// TestLongStorylineKeepsKeyDates follows one pair of leaders through 150
-// rounds of talks, 40 days apart, each on its own clauses: the storyline's
-// report keeps its 100 most salient dates, in date order.
 // talks returns n articles on n rounds of talks between the same two
-// leaders, 40 days apart: n events of one storyline.
+// leaders, 40 days apart, each on its own clauses: n events of one
+// storyline.
 func talks(n int) []article.Article {
 	var arts []article.Article
 	topics := []string{"grain", "border", "pipeline", "fisheries", "railway", "visas", "tariffs", "drones", "museums", "vaccines"}
@@ -147,6 +145,9 @@ func talks(n int) []article.Article {
 	return arts
 }
 
+// TestLongStorylineKeepsKeyDates follows one pair of leaders through 150
+// rounds of talks: the storyline's report keeps its 100 most salient dates,
+// in date order.
 func TestLongStorylineKeepsKeyDates(t *testing.T) {
 	p := New(DefaultConfig())
 	for _, d := range AnalyzeAll(talks(150)) {

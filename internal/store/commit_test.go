@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"storyline/internal/report"
@@ -60,6 +61,19 @@ func testRewrite(t *testing.T, s Store) {
 		// Its spellings may grow: a spelling, once stored, finds every
 		// event of the entity.
 		eq(t, step.name+": rows of another event", storedEntities(t, s, "other").Entities, other.Entities)
+		// Every spelling of the event's entities finds it; entity_spellings
+		// being shared by key, the rows compared above cannot show that.
+		for _, en := range step.entities {
+			for _, n := range spellings(en.Name, en.Aliases) {
+				evs, err := s.Events(t.Context(), EventQuery{Entity: n})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Contains(eventIDs(evs), "e1") {
+					t.Errorf("%s: Events(entity %q) = %v, want e1 among them", step.name, n, eventIDs(evs))
+				}
+			}
+		}
 	}
 }
 
