@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"storyline/internal/cluster"
 	"storyline/internal/pipeline"
 )
 
@@ -31,7 +32,7 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(runCommand(), evalCommand(), ingestCommand(), eventsCommand(), storylinesCommand(), showCommand(), timelineCommand(), watchCommand(), benchCommand(), serveCommand(),
+	root.AddCommand(runCommand(), evalCommand(), trainCommand(), ingestCommand(), eventsCommand(), storylinesCommand(), showCommand(), timelineCommand(), watchCommand(), benchCommand(), serveCommand(),
 		workerCommand(), clusterCommand(), submitCommand(), statusCommand())
 	return root
 }
@@ -39,9 +40,17 @@ func rootCommand() *cobra.Command {
 // configFlags adds --set key=value to a command and returns a function that
 // builds the pipeline configuration from it.
 func configFlags(cmd *cobra.Command) func() (pipeline.Config, error) {
-	sets := cmd.Flags().StringArray("set", nil, "override a parameter, e.g. --set threshold=0.3 (repeatable)")
+	sets := cmd.Flags().StringArray("set", nil, "override a parameter, e.g. --set time_grace_days=2 (repeatable)")
+	model := cmd.Flags().String("model", "", "decide joins with this model (made by storyline train) instead of the shipped one")
 	return func() (pipeline.Config, error) {
 		cfg := pipeline.DefaultConfig()
+		if *model != "" {
+			m, err := cluster.LoadModel(*model)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.Cluster.Model = m
+		}
 		for _, kv := range *sets {
 			k, v, ok := strings.Cut(kv, "=")
 			if !ok {

@@ -141,8 +141,15 @@ func printEventDetails(w io.Writer, indent string, e report.Event, explain bool)
 			if x.NewEvent {
 				verdict = "new event"
 			}
-			fmt.Fprintf(w, "%s    %s: best %s sim=%.3f (body %.3f, lead %.3f, entities %.3f, time×%.2f, days %.0f) threshold %.2f, %d candidates\n",
-				indent, verdict, x.BestCandidate, x.Similarity, x.Body, x.Lead, x.Entities, x.TimeFactor, x.DaysApart, x.Threshold, x.Candidates)
+			fmt.Fprintf(w, "%s    %s: best %s p=%.3f (body %.3f, lead %.3f, entities %.3f, days %.0f) join from %.2f, %d candidates\n",
+				indent, verdict, x.BestCandidate, x.Similarity, x.Body, x.Lead, x.Entities, x.DaysApart, x.Threshold, x.Candidates)
+			if len(x.Contributions) > 0 {
+				var parts []string
+				for _, c := range x.Contributions[:min(len(x.Contributions), 8)] {
+					parts = append(parts, fmt.Sprintf("%s %+.2f", c.Feature, c.LogOdds))
+				}
+				fmt.Fprintf(w, "%s    log-odds: %s\n", indent, strings.Join(parts, ", "))
+			}
 		}
 	}
 }

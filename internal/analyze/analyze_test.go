@@ -468,3 +468,25 @@ func TestSplitAfterClosableAbbreviations(t *testing.T) {
 		}
 	}
 }
+
+func TestYearsAndNumbers(t *testing.T) {
+	tests := []struct {
+		text    string
+		years   []int
+		numbers []string
+	}{
+		{"The 2009 quake and the 2012 quake; in 2009 again.", []int{2009, 2012}, nil},
+		{"Claims fell to 498,000 from 473,000 (498000 by another count).", nil, []string{"498000", "473000"}},
+		{"A $928 billion offer, 52% of it new, 3 senators, 1.5 points.", nil, []string{"928", "52", "1.5"}},
+		{"Flight MH370 and room 2012b are no years; 12345 is no year.", nil, []string{"12345"}},
+		{"On 12 June 2018 at 4:59 PM.", []int{2018}, []string{"12", "59"}},
+	}
+	for _, tt := range tests {
+		if got := yearsOf(tt.text); !slices.Equal(got, tt.years) {
+			t.Errorf("yearsOf(%q) = %v, want %v", tt.text, got, tt.years)
+		}
+		if got := numbersOf(tt.text); !slices.Equal(got, tt.numbers) {
+			t.Errorf("numbersOf(%q) = %v, want %v", tt.text, got, tt.numbers)
+		}
+	}
+}

@@ -62,7 +62,20 @@ type Document struct {
 	// "Tuesday" resolved against Date): a date that many articles recall is
 	// a key date of its story.
 	Days []time.Time
+	// Years are the distinct years (1900-2099) the prose writes out, in
+	// order of first mention: two events of one kind often differ in
+	// little else ("the 2009 quake", "the 2012 quake").
+	Years []int
+	// Numbers are the distinct figures the headline and prose write out
+	// ("498,000", "$928 billion" as "928", "52%" as "52"), years and
+	// figures under 10 aside, in order of first mention, at most
+	// maxNumbers: reports of a weekly figure or a counteroffer differ in
+	// little else.
+	Numbers []string
 }
+
+// maxNumbers bounds the figures a document keeps.
+const maxNumbers = 32
 
 // Removed is a paragraph taken out of the prose.
 type Removed struct {
@@ -89,8 +102,62 @@ func Analyze(a article.Article) Document {
 	d.Entities = entity.Extract(d.Headline, d.Sentences)
 	d.Shingles = dedupe.SignatureOf(prose)
 	d.dates(prose)
+	d.Years = yearsOf(prose)
+	d.Numbers = numbersOf(d.Headline + "\n" + prose)
 	return d
 }
+
+// numbersOf returns the distinct figures of a text (see Document.Numbers),
+// without their separators: "498,000" and "498000" are one figure.
+func numbersOf(text string) []string {
+	var out []string
+	for i := 0; i < len(text) && len(out) < maxNumbers; i++ {
+		if !isDigit(text[i]) || i > 0 && (isDigit(text[i-1]) || isLetter(text[i-1]) || text[i-1] == '.' || text[i-1] == ',') {
+			continue
+		}
+		var b []byte
+		j := i
+		for j < len(text) && (isDigit(text[j]) || (text[j] == ',' || text[j] == '.') && j+1 < len(text) && isDigit(text[j+1])) {
+			if text[j] != ',' {
+				b = append(b, text[j])
+			}
+			j++
+		}
+		n := string(b)
+		year := len(n) == 4 && (n[:2] == "19" || n[:2] == "20")
+		if !year && (len(n) > 1 || strings.Contains(n, ".")) && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+		i = j
+	}
+	return out
+}
+
+// yearsOf returns the distinct years a text writes as four digits standing
+// alone, in order of first mention.
+func yearsOf(text string) []int {
+	var years []int
+	for i := 0; i+4 <= len(text); i++ {
+		if !isDigit(text[i]) || i > 0 && (isDigit(text[i-1]) || isLetter(text[i-1])) {
+			continue
+		}
+		j := i
+		for j < len(text) && isDigit(text[j]) {
+			j++
+		}
+		if j-i == 4 && (j == len(text) || !isLetter(text[j])) && (text[i:i+2] == "19" || text[i:i+2] == "20") {
+			y := int(text[i]-'0')*1000 + int(text[i+1]-'0')*100 + int(text[i+2]-'0')*10 + int(text[i+3]-'0')
+			if !slices.Contains(years, y) {
+				years = append(years, y)
+			}
+		}
+		i = j
+	}
+	return years
+}
+
+func isDigit(b byte) bool  { return '0' <= b && b <= '9' }
+func isLetter(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
 
 // vectors counts the terms of the prose (the sentences joined by line
 // breaks) into Body, and those of the headline and the lead sentences,

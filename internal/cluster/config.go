@@ -7,7 +7,15 @@ package cluster
 // were chosen with `storyline eval --sweep` on the development datasets; see
 // docs/quality.md for the evidence.
 type Config struct {
-	// Threshold is the similarity a document needs to join an event.
+	// Model decides whether a document joins an event (see Model); nil
+	// means the model shipped in the binary.
+	Model *Model `json:"-"`
+	// Linear replaces the model with the hand-weighted rule below: a
+	// weighted sum of similarities times a time factor, against Threshold.
+	// It is kept to compare with.
+	Linear bool `json:"linear"`
+	// Threshold is the similarity a document needs to join an event under
+	// the Linear rule.
 	Threshold float64 `json:"threshold"`
 	// BodyWeight, LeadWeight and EntityWeight mix the three similarities:
 	// TF-IDF cosine of the bodies, of the headlines and leads, and the

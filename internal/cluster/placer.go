@@ -16,8 +16,10 @@ import (
 // documents in the same order always give the same events.
 type Placer struct {
 	cfg     Config
-	terms   vocab // body terms, by id
-	names   vocab // entity keys, by nameKey
+	model   *Model // nil: the hand-weighted rule of Config
+	terms   vocab  // body terms, by id
+	names   vocab  // entity keys, by nameKey
+	kinds   []kind // of each name, by slot
 	docs    int
 	logDocs float32 // log(docs+1), the numerator of every IDF
 	seq     int
@@ -61,15 +63,22 @@ type liveEvent struct {
 	names      []string // entity keys, parallel to entities
 	indexed    []uint32 // term slots the event was ever posted under, sorted
 	days       []vote   // in arrival order
+	years      []yearCount
+	numbers    []uint64 // hashed figures its members write, sorted, at most maxEventNumbers
 	lastSeq    int
 	lastDate   time.Time // of its latest dated article
 	given      int       // members that came with their date
+	size       int       // members
+	// The sums of the members' norms under IDF when they joined: the
+	// centroid's norm over them tells how alike the members are.
+	bodyMass, leadMass float64
 
 	// Norms of the centroids under the IDF of when they were computed:
 	// recomputing them for every comparison cost more than all else, and
 	// IDF drifts slowly, so they are refreshed when the event grows or the
 	// stream has grown by 1/64 since.
 	bodyNorm, leadNorm, namesNorm float64
+	kindNorms                     [numKinds]float64
 	normDocs                      int
 	normStale                     bool
 }
@@ -78,6 +87,19 @@ type liveEvent struct {
 type vote struct {
 	day int64 // Unix days
 	w   float32
+}
+
+// cohesion returns how alike the event's members are, by body and by lead:
+// the norm of their sum over the sum of their norms, 1 when all are alike
+// and 1/sqrt(n) when n have nothing in common.
+func (l *liveEvent) cohesion() (body, lead float32) {
+	ratio := func(norm, mass float64) float32 {
+		if mass == 0 {
+			return 1
+		}
+		return float32(min(norm/mass, 1))
+	}
+	return ratio(l.bodyNorm, l.bodyMass), ratio(l.leadNorm, l.leadMass)
 }
 
 // Hot reports whether the event can still grow: whether it is in the index
@@ -119,9 +141,18 @@ type Components struct {
 	Body      float64 `json:"body"`
 	Lead      float64 `json:"lead"`
 	Entities  float64 `json:"entities"`
+	People    float64 `json:"people"`
+	Places    float64 `json:"places"`
+	Orgs      float64 `json:"orgs"`
 	DaysApart float64 `json:"days_apart"` // -1 when either date is unknown
 	Time      float64 `json:"time_factor"`
-	Total     float64 `json:"total"`
+	// Total is what the decision compares: the model's probability that
+	// the document reports the event, or the hand-weighted score.
+	Total float64 `json:"total"`
+	// Features are what the model weighed, and Prior what was added to its
+	// log-odds for the time between dates read from text.
+	Features FeatureVector `json:"-"`
+	Prior    float64       `json:"prior"`
 }
 
 // A Placement is the decision taken for one document.
@@ -134,10 +165,20 @@ type Placement struct {
 	BestEvent  int        `json:"best_candidate"` // -1 when there was none
 }
 
-// NewPlacer returns an empty Placer.
+// NewPlacer returns an empty Placer. It decides with cfg.Model, or with the
+// shipped model when that is nil, unless cfg.Linear asks for the
+// hand-weighted rule.
 func NewPlacer(cfg Config) *Placer {
+	model := cfg.Model
+	if model == nil && !cfg.Linear {
+		model = DefaultModel()
+	}
+	if cfg.Linear {
+		model = nil
+	}
 	return &Placer{
 		cfg:       cfg,
+		model:     model,
 		terms:     newVocab(),
 		names:     newVocab(),
 		termIndex: map[uint32]postings{},
@@ -159,7 +200,12 @@ type features struct {
 	nameKeys          []string // parallel to names
 	// Squared norms of tf times IDF.
 	bodyN, leadN, namesN float64
-	day                  time.Time
+	kindN                [numKinds]float64
+	years                []int
+	numbers              []uint64  // hashed figures
+	terms                int       // distinct body terms
+	day                  time.Time // where the document stands in time
+	voteDay              time.Time // what it says of its event's day
 	dayConf              float64
 	given                bool     // the document came with its date
 	query                []uint32 // slots of the highest-weighted body terms, sorted
@@ -176,13 +222,13 @@ func (p *Placer) Place(d *analyze.Document) Placement {
 	pl := Placement{Article: d.Article.ID, BestEvent: -1}
 	cands := p.candidates(&f)
 	pl.Candidates = len(cands)
-	for _, id := range cands {
-		c := p.similarity(&f, p.events[id])
+	comps := p.compare(&f, cands)
+	for i, c := range comps {
 		if pl.BestEvent < 0 || c.Total > pl.Best.Total {
-			pl.Best, pl.BestEvent = c, int(id)
+			pl.Best, pl.BestEvent = c, int(cands[i])
 		}
 	}
-	if pl.BestEvent >= 0 && pl.Best.Total >= p.cfg.Threshold {
+	if pl.BestEvent >= 0 && pl.Best.Total >= p.join() {
 		pl.Event = pl.BestEvent
 	} else {
 		pl.Event, pl.New = p.newEvent(), true
@@ -190,6 +236,18 @@ func (p *Placer) Place(d *analyze.Document) Placement {
 	p.add(p.events[pl.Event], d, &f)
 	p.expire()
 	return pl
+}
+
+// Model returns the model that decides joins, nil under the hand-weighted
+// rule.
+func (p *Placer) Model() *Model { return p.model }
+
+// join is the score from which a document joins its best candidate.
+func (p *Placer) join() float64 {
+	if p.model != nil {
+		return p.model.Join
+	}
+	return p.cfg.Threshold
 }
 
 func (p *Placer) newEvent() int {
@@ -239,10 +297,23 @@ func (p *Placer) nameIDF(slot uint32) float64 {
 // occurrence is already counted.
 func (p *Placer) prepare(d *analyze.Document, count bool) features {
 	var f features
-	f.day, f.dayConf = d.EventDay, d.EventDayConf
+	// The day the text says the happening took place is evidence for the
+	// event's day; the document's own place in time is the date it came
+	// with, where it came with one: a date read from the text may be a
+	// background or follow-up date, and pushed true members away.
+	f.voteDay, f.dayConf = d.EventDay, d.EventDayConf
+	if f.voteDay.IsZero() && !d.Date.IsZero() {
+		f.voteDay, f.dayConf = d.Date, 0.5
+	}
 	f.given = d.DateSource == analyze.DateGiven
-	if f.day.IsZero() && !d.Date.IsZero() {
-		f.day, f.dayConf = d.Date, 0.5
+	f.day = f.voteDay
+	if f.given {
+		f.day = d.Date
+	}
+	f.years, f.terms = d.Years, len(d.Body)
+	f.numbers = make([]uint64, len(d.Numbers))
+	for i, n := range d.Numbers {
+		f.numbers[i] = nameKey(n)
 	}
 	body, lead := sorted(d.Body), sorted(d.Lead)
 	terms := make([]qterm, len(body)+len(lead))
@@ -280,6 +351,7 @@ func (p *Placer) prepare(d *analyze.Document, count bool) features {
 		idf := p.nameIDF(t.slot)
 		x := float64(t.tf) * idf
 		f.namesN += x * x
+		f.kindN[p.kinds[t.slot]] += x * x
 		t.q = x * idf
 	}
 	sortNames(f.names, f.nameKeys)
@@ -350,7 +422,11 @@ func (p *Placer) entityWeights(f *features, ents []entity.Entity, count bool) {
 		i := slices.IndexFunc(f.names, func(t qterm) bool { return t.key == k })
 		if i < 0 {
 			i = len(f.names)
-			f.names = append(f.names, qterm{key: k, slot: p.names.slot(k)})
+			slot := p.names.slot(k)
+			if int(slot) == len(p.kinds) {
+				p.kinds = append(p.kinds, kindOf(e.Type))
+			}
+			f.names = append(f.names, qterm{key: k, slot: slot})
 			f.nameKeys = append(f.nameKeys, e.Key)
 		}
 		f.names[i].tf += float32(w)
@@ -427,13 +503,83 @@ func (p *Placer) candidates(f *features) []int32 {
 	return ids
 }
 
+// compare scores the document against each candidate: the similarities,
+// then the features of each pair (some of which, the margins, depend on
+// the other candidates), then the total the decision compares.
+func (p *Placer) compare(f *features, cands []int32) []Components {
+	comps := make([]Components, len(cands))
+	for i, id := range cands {
+		comps[i] = p.similarity(f, p.events[id])
+	}
+	for i := range comps {
+		c := &comps[i]
+		x := &c.Features
+		var otherBody, otherNames float64
+		for j := range comps {
+			if j != i {
+				otherBody = max(otherBody, comps[j].Body)
+				otherNames = max(otherNames, comps[j].Entities)
+			}
+		}
+		l := p.events[cands[i]].live
+		x[fBody], x[fLead], x[fNames] = float32(c.Body), float32(c.Lead), float32(c.Entities)
+		x[fPeople], x[fPlaces], x[fOrgs] = float32(c.People), float32(c.Places), float32(c.Orgs)
+		switch {
+		case c.DaysApart < 0:
+			x[fUndated] = 1
+		case f.given && l.given > 0:
+			x[fGapGiven] = float32(math.Log1p(math.Max(0, c.DaysApart-p.cfg.TimeGraceDays)))
+		default:
+			// Labelled data counts a trial two years on as the event it
+			// follows; a reader wants it apart. So the gap between dates
+			// read from text is not learned: it is a fixed prior, the log
+			// of the time factor.
+			c.Prior = -math.Max(0, c.DaysApart-p.cfg.TimeGraceDays) / p.cfg.TextTimeScaleDays
+		}
+		if len(f.years) > 0 && len(l.years) > 0 {
+			x[fYearsBoth] = 1
+			x[fYearsShared] = float32(sharedYears(f.years, l.years))
+		}
+		x[fShort] = float32(1 - math.Min(float64(f.terms)/150, 1))
+		x[fSize] = float32(math.Log1p(float64(l.size)))
+		x[fBodyMargin] = float32(c.Body - otherBody)
+		x[fNamesMargin] = float32(c.Entities - otherNames)
+		x[fBodyShort] = x[fBody] * x[fShort]
+		x[fBodySize] = x[fBody] * x[fSize]
+		x[fGapGivenBody] = x[fGapGiven] * x[fBody]
+		x[fSizeShort] = x[fSize] * x[fShort]
+		// The cosine with a centroid rewards an event whose members drifted
+		// apart as much as one whose members agree; times the event's
+		// cohesion it is the mean similarity with its members (average
+		// linkage), which a chain of loosely related reports does not reach.
+		if len(f.numbers) > 0 && len(l.numbers) > 0 {
+			x[fNumbersBoth] = 1
+			x[fNumbersShared] = float32(sharedNumbers(f.numbers, l.numbers))
+		}
+		bodyCohesion, leadCohesion := l.cohesion()
+		x[fBodyLinked] = x[fBody] * bodyCohesion
+		x[fLeadLinked] = x[fLead] * leadCohesion
+		x[fCohesion] = bodyCohesion
+		if p.model != nil {
+			c.Total = sigmoid(p.model.Logit(x) + c.Prior)
+		} else {
+			c.Total = (p.cfg.BodyWeight*c.Body + p.cfg.LeadWeight*c.Lead + p.cfg.EntityWeight*c.Entities) * c.Time
+		}
+	}
+	return comps
+}
+
 func (p *Placer) similarity(f *features, e *Event) Components {
 	c := Components{DaysApart: -1, Time: 1}
 	l := e.live
 	p.refreshNorms(l)
 	c.Body = cosine(f.body, f.bodyN, l.body, l.bodyNorm)
 	c.Lead = cosine(f.lead, f.leadN, l.lead, l.leadNorm)
-	c.Entities = cosine(f.names, f.namesN, l.entities, l.namesNorm)
+	all, byKind := dotKinds(f.names, l.entities, p.kinds)
+	c.Entities = ratio(all, f.namesN, l.namesNorm)
+	c.People = ratio(byKind[person], f.kindN[person], l.kindNorms[person])
+	c.Places = ratio(byKind[place], f.kindN[place], l.kindNorms[place])
+	c.Orgs = ratio(byKind[org], f.kindN[org], l.kindNorms[org])
 	if day, _, ok := e.Day(); ok && !f.day.IsZero() {
 		c.DaysApart = math.Abs(f.day.Sub(day).Hours() / 24)
 		over := math.Max(0, c.DaysApart-p.cfg.TimeGraceDays)
@@ -445,8 +591,16 @@ func (p *Placer) similarity(f *features, e *Event) Components {
 		}
 		c.Time = math.Exp(-over / scale)
 	}
-	c.Total = (p.cfg.BodyWeight*c.Body + p.cfg.LeadWeight*c.Lead + p.cfg.EntityWeight*c.Entities) * c.Time
 	return c
+}
+
+// ratio is a dot product over the square root of one squared norm and a
+// norm: a cosine, or 0 where either side is empty.
+func ratio(dot, qn, cn float64) float64 {
+	if qn == 0 || cn == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(qn) / cn
 }
 
 // cosine compares a document, as comparison weights and squared norm, with
@@ -474,11 +628,16 @@ func (p *Placer) refreshNorms(l *liveEvent) {
 	}
 	l.bodyNorm, l.leadNorm = norm(l.body), norm(l.lead)
 	var n float64
+	var byKind [numKinds]float64
 	for _, t := range l.entities {
 		x := float64(t.w) * p.nameIDF(t.slot)
 		n += x * x
+		byKind[p.kinds[t.slot]] += x * x
 	}
 	l.namesNorm = math.Sqrt(n)
+	for k := range byKind {
+		l.kindNorms[k] = math.Sqrt(byKind[k])
+	}
 	l.normDocs, l.normStale = p.docs, false
 }
 
@@ -488,12 +647,17 @@ func (p *Placer) add(e *Event, d *analyze.Document, f *features) {
 	l.body = l.body.add(f.body, nil, nil)
 	l.lead = l.lead.add(f.lead, nil, nil)
 	l.entities = l.entities.add(f.names, &l.names, f.nameKeys)
-	if !f.day.IsZero() {
-		e.vote(f.day.Unix()/86400, float32(max(f.dayConf, 0.1)))
+	if !f.voteDay.IsZero() {
+		e.vote(f.voteDay.Unix()/86400, float32(max(f.dayConf, 0.1)))
 	}
 	if f.given {
 		l.given++
 	}
+	l.years = countYears(l.years, f.years)
+	l.numbers = addNumbers(l.numbers, f.numbers)
+	l.size++
+	l.bodyMass += math.Sqrt(f.bodyN)
+	l.leadMass += math.Sqrt(f.leadN)
 	l.lastSeq = p.seq
 	if d.Date.After(l.lastDate) {
 		l.lastDate = d.Date

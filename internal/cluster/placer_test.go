@@ -141,7 +141,18 @@ func TestPlaceYearLaterRejectedByTime(t *testing.T) {
 }
 
 func TestPlaceInvariants(t *testing.T) {
-	cfg := DefaultConfig()
+	for _, linear := range []bool{false, true} {
+		t.Run(map[bool]string{false: "model", true: "linear"}[linear], func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Linear = linear
+			testPlaceInvariants(t, cfg)
+		})
+	}
+}
+
+// testPlaceInvariants checks what every placement must satisfy under cfg's
+// decision rule.
+func testPlaceInvariants(t *testing.T, cfg Config) {
 	p := NewPlacer(cfg)
 	stream := []report{fire, hanoiAP, hanoiUndated, hanoiReuters, fireLocal, rates, drill}
 	where := map[string]int{}
@@ -165,8 +176,8 @@ func TestPlaceInvariants(t *testing.T) {
 			}
 			continue
 		}
-		if joined := !pl.New; joined != (pl.Best.Total >= cfg.Threshold) || (joined && pl.Event != pl.BestEvent) {
-			t.Errorf("%s: new %v, event %d, best %d with total %g, threshold %g", r.id, pl.New, pl.Event, pl.BestEvent, pl.Best.Total, cfg.Threshold)
+		if joined := !pl.New; joined != (pl.Best.Total >= p.join()) || (joined && pl.Event != pl.BestEvent) {
+			t.Errorf("%s: new %v, event %d, best %d with total %g, join from %g", r.id, pl.New, pl.Event, pl.BestEvent, pl.Best.Total, p.join())
 		}
 		c := pl.Best
 		const eps = 1e-9
@@ -179,8 +190,17 @@ func TestPlaceInvariants(t *testing.T) {
 			t.Errorf("%s: time factor %g outside (0, 1]", r.id, c.Time)
 		}
 		want := (cfg.BodyWeight*c.Body + cfg.LeadWeight*c.Lead + cfg.EntityWeight*c.Entities) * c.Time
+		if m := p.Model(); m != nil {
+			// The contributions explain the decision: they sum to its
+			// log-odds.
+			var logOdds float64
+			for _, x := range m.Contributions(c) {
+				logOdds += x.LogOdds
+			}
+			want = sigmoid(logOdds)
+		}
 		if math.Abs(c.Total-want) > 1e-9 {
-			t.Errorf("%s: total %g, want the weighted sum %g", r.id, c.Total, want)
+			t.Errorf("%s: total %g, want %g", r.id, c.Total, want)
 		}
 		undated := d.Date.IsZero() && d.EventDay.IsZero()
 		switch {
@@ -330,7 +350,7 @@ func TestCandidatesBounded(t *testing.T) {
 	for _, maxCands := range []int{1, 7, 50} {
 		t.Run(fmt.Sprint(maxCands), func(t *testing.T) {
 			cfg := DefaultConfig()
-			cfg.Threshold = 2 // above any similarity: nothing joins
+			cfg.Linear, cfg.Threshold = true, 2 // above any similarity: nothing joins
 			cfg.MaxCandidates = maxCands
 			p := NewPlacer(cfg)
 			most := 0

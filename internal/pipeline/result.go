@@ -487,6 +487,14 @@ func (p *Pipeline) explain(pl cluster.Placement) *report.Explain {
 		DaysApart: pl.Best.DaysApart, TimeFactor: pl.Best.Time, Similarity: pl.Best.Total,
 		Threshold: p.cfg.Cluster.Threshold,
 	}
+	if m := p.placer.Model(); m != nil {
+		x.Threshold = m.Join
+		if pl.BestEvent >= 0 {
+			for _, c := range m.Contributions(pl.Best) {
+				x.Contributions = append(x.Contributions, report.Contribution{Feature: c.Feature, Value: c.Value, LogOdds: c.LogOdds})
+			}
+		}
+	}
 	if pl.BestEvent >= 0 {
 		x.BestCandidate = EventID(pl.BestEvent)
 	}

@@ -70,6 +70,8 @@ type Document struct {
 	EventDay     string    `json:"event_day,omitempty"`
 	EventDayConf float64   `json:"event_day_conf,omitempty"`
 	Days         []string  `json:"days"`
+	Years        []int     `json:"years,omitempty"`
+	Numbers      []string  `json:"numbers,omitempty"`
 }
 
 // Removed is a paragraph analysis took out of the prose, and why.
@@ -179,6 +181,8 @@ func EncodeAnalyzed(d *analyze.Document) ([]byte, error) {
 		DateSource:   string(d.DateSource),
 		EventDay:     wireTime(d.EventDay),
 		EventDayConf: d.EventDayConf,
+		Years:        d.Years,
+		Numbers:      d.Numbers,
 	}}
 	m.Document.Noise = makeLike[Removed](d.Noise)
 	for i, n := range d.Noise {
@@ -219,6 +223,8 @@ func DecodeAnalyzed(data []byte) (analyze.Document, error) {
 		Sentences:    w.Sentences,
 		DateSource:   analyze.DateSource(w.DateSource),
 		EventDayConf: w.EventDayConf,
+		Years:        w.Years,
+		Numbers:      w.Numbers,
 	}
 	if d.Body, err = w.Body.vector(); err != nil {
 		return analyze.Document{}, fmt.Errorf("body: %w", err)

@@ -92,4 +92,15 @@ type Explain struct {
 	TimeFactor    float64 `json:"time_factor"`
 	Similarity    float64 `json:"similarity"`
 	Threshold     float64 `json:"threshold"`
+	// Contributions are what each feature added to the log-odds of joining
+	// the best candidate, largest first; empty under the hand-weighted rule.
+	Contributions []Contribution `json:"contributions,omitempty"`
+}
+
+// A Contribution is what one feature of a join decision added to its
+// log-odds: its value times its weight.
+type Contribution struct {
+	Feature string  `json:"feature"`
+	Value   float64 `json:"value"`
+	LogOdds float64 `json:"log_odds"`
 }
