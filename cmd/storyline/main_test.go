@@ -31,7 +31,7 @@ func TestEvalCommand(t *testing.T) {
 		t.Errorf("eval table lacks header or row:\n%s", out)
 	}
 
-	out, err = execute(t, "eval", "--json", "--orders", "3", "--sweep", "threshold=0.2,0.9", "testdata/gold.jsonl")
+	out, err = execute(t, "eval", "--json", "--orders", "3", "--set", "linear=true", "--sweep", "threshold=0.2,0.9", "testdata/gold.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
