@@ -52,15 +52,15 @@ func ingestCommand() *cobra.Command {
 		}
 		ctx, stop := interruptible(cmd)
 		defer stop()
+		arts, missing := readInputs(args)
+		if len(arts) == 0 {
+			return noArticles(args, missing)
+		}
 		st, in, err := openIngester(ctx, *db, cfg)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		arts := readArticles(args)
-		if len(arts) == 0 {
-			return fmt.Errorf("no articles found in %s", strings.Join(args, ", "))
-		}
 		bar := newProgress(len(arts), quiet)
 		var sum ingestSummary
 		err = in.AddAll(ctx, slices.Chunk(arts, ingestBatch), func(landings []ingest.Landing) {
@@ -84,6 +84,9 @@ func ingestCommand() *cobra.Command {
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "%d articles added (%d new events, %d duplicates), %d already stored; the store holds %d articles, %d events, %d storylines\n",
 			sum.Added, sum.NewEvents, sum.Duplicates, sum.Repeats, stats.Articles, stats.Events, stats.Storylines)
+		if missing != nil {
+			return fmt.Errorf("%w (the articles of the other paths were stored)", missing)
+		}
 		return nil
 	}
 	return cmd
