@@ -70,8 +70,8 @@ it has stored the articles of the others.`,
 			return err
 		}
 		defer lease.Release()
-		ctx, release := whileHeld(ctx, lease)
-		defer release()
+		ctx, unwatch := whileHeld(ctx, lease)
+		defer unwatch()
 		testPause("lease")
 		st, in, err := openIngester(ctx, *db, cfg)
 		if err != nil {

@@ -49,8 +49,8 @@ another process places articles into the store (--wait waits instead).`,
 			return err
 		}
 		defer lease.Release()
-		ctx, release := whileHeld(ctx, lease)
-		defer release()
+		ctx, unwatch := whileHeld(ctx, lease)
+		defer unwatch()
 		testPause("lease")
 		st, in, err := openIngester(ctx, *db, cfg)
 		if err != nil {
