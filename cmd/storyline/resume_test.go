@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"storyline/internal/queue/queuetest"
 	"storyline/internal/store"
@@ -26,7 +25,9 @@ func TestMain(m *testing.M) {
 
 // TestIngestKilledMidwayResumes kills an ingest after its first committed
 // batch, checks that the store is consistent, reruns it, and checks that the
-// result is what one uninterrupted ingest gives.
+// result is what one uninterrupted ingest gives. The child pauses after
+// that batch (see testPause) until it is killed: the store then holds
+// exactly one batch, however fast or slow the machine.
 func TestIngestKilledMidwayResumes(t *testing.T) {
 	dir := t.TempDir()
 	input := filepath.Join(dir, "stream.jsonl")
@@ -55,19 +56,12 @@ func TestIngestKilledMidwayResumes(t *testing.T) {
 	}
 
 	killed := filepath.Join(dir, "killed.db")
-	cmd := ingest(killed)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for count(killed) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	stored := count(killed)
-	if stored == 0 || stored%ingestBatch != 0 || stored == 3*ingestBatch {
-		t.Fatalf("after the kill the store holds %d articles; want whole batches, not all", stored)
+	first := startChild(t, "batch", "ingest", "--quiet", "--db", killed, input)
+	first.waitPaused(t)
+	first.cmd.Process.Kill()
+	first.wait(t)
+	if stored := count(killed); stored != ingestBatch {
+		t.Fatalf("after the kill the store holds %d articles; want the first batch, %d", stored, ingestBatch)
 	}
 	checkConsistent(t, killed)
 

@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,9 +32,9 @@ func runCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		arts := readArticles(args)
+		arts, missing := readInputs(args)
 		if len(arts) == 0 {
-			return fmt.Errorf("no articles found in %s", strings.Join(args, ", "))
+			return noArticles(args, missing)
 		}
 		p := pipeline.New(cfg)
 		for _, d := range pipeline.AnalyzeAll(arts) {
@@ -41,22 +44,56 @@ func runCommand() *cobra.Command {
 		if asJSON {
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetIndent("", "  ")
-			return enc.Encode(res)
+			if err := enc.Encode(res); err != nil {
+				return err
+			}
+		} else {
+			printResult(cmd.OutOrStdout(), res, explain)
 		}
-		printResult(cmd.OutOrStdout(), res, explain)
-		return nil
+		// The result of the paths found is printed, and the command
+		// still fails: a missing input is a mistake to be told of.
+		return missing
 	}
 	return cmd
 }
 
+// noArticles is the error of a command that found no articles in paths,
+// naming those that do not exist when missing says so.
+func noArticles(paths []string, missing error) error {
+	if missing != nil {
+		return fmt.Errorf("no articles found in %s: %w", strings.Join(paths, ", "), missing)
+	}
+	return fmt.Errorf("no articles found in %s", strings.Join(paths, ", "))
+}
+
 // readArticles reads every article under paths, logging the problems met.
 func readArticles(paths []string) []article.Article {
+	arts, _ := readInputs(paths)
+	return arts
+}
+
+// readInputs is readArticles for paths a user named: it also returns an
+// error naming the paths that do not exist, for the command to fail once it
+// has processed the others. A mistyped path must not pass for success.
+func readInputs(paths []string) ([]article.Article, error) {
 	var r article.Reader
 	arts, problems := r.ReadAll(paths...)
-	for _, p := range problems {
-		slog.Warn("skipped input", "problem", p)
+	var missing []string
+	for _, err := range problems {
+		if errors.Is(err, article.ErrInvalidUTF8) {
+			// The article was kept, its bad bytes replaced.
+			slog.Warn("repaired input", "problem", err)
+			continue
+		}
+		slog.Warn("skipped input", "problem", err)
+		if p, ok := errors.AsType[*article.Problem](err); ok && p.Line == 0 && errors.Is(p.Err, fs.ErrNotExist) && slices.Contains(paths, p.Path) {
+			missing = append(missing, p.Path)
+		}
 	}
-	return arts
+	if len(missing) > 0 {
+		return arts, fmt.Errorf("input not found: %s", strings.Join(missing, ", "))
+	}
+	return arts, nil
 }
 
 func printResult(w io.Writer, res report.Result, explain bool) {

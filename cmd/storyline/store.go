@@ -40,10 +40,19 @@ func ingestCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ingest PATH...",
 		Short: "Add articles (files, directories, feeds) to the store, extending its events and storylines",
-		Args:  cobra.MinimumNArgs(1),
+		Long: `Add articles (files, directories, feeds) to the store, extending its events
+and storylines.
+
+Only one process at a time places articles into a store: ingest takes the
+store's writer lease, and fails, naming the holder, if another ingest, a
+watch, a serve that accepts articles or a queue writer holds it (--wait
+waits for it instead). A path that does not exist makes ingest fail after
+it has stored the articles of the others.`,
+		Args: cobra.MinimumNArgs(1),
 	}
 	db := dbFlag(cmd)
 	config := configFlags(cmd)
+	wait := waitFlag(cmd)
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress bar")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		cfg, err := config()
@@ -52,24 +61,39 @@ func ingestCommand() *cobra.Command {
 		}
 		ctx, stop := interruptible(cmd)
 		defer stop()
+		arts, missing := readInputs(args)
+		if len(arts) == 0 {
+			return noArticles(args, missing)
+		}
+		lease, err := takeWriterLease(ctx, *db, "ingest", *wait)
+		if err != nil {
+			return err
+		}
+		defer lease.Release()
+		ctx, unwatch := whileHeld(ctx, lease)
+		defer unwatch()
+		testPause("lease")
 		st, in, err := openIngester(ctx, *db, cfg)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		arts := readArticles(args)
-		if len(arts) == 0 {
-			return fmt.Errorf("no articles found in %s", strings.Join(args, ", "))
-		}
 		bar := newProgress(len(arts), quiet)
 		var sum ingestSummary
+		batches := 0
 		err = in.AddAll(ctx, slices.Chunk(arts, ingestBatch), func(landings []ingest.Landing) {
 			sum.count(landings)
 			bar.add(len(landings))
+			if batches++; batches == 1 {
+				testPause("batch")
+			}
 		})
 		if err != nil {
 			bar.abort()
 			stored := sum.Added + sum.Repeats
+			if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {
+				return fmt.Errorf("ingest stopped after %d of %d articles were stored: %w", stored, len(arts), cause)
+			}
 			if ctx.Err() != nil {
 				// What was placed is committed, so the same ingest run
 				// again skips it and adds the rest.
@@ -84,6 +108,9 @@ func ingestCommand() *cobra.Command {
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "%d articles added (%d new events, %d duplicates), %d already stored; the store holds %d articles, %d events, %d storylines\n",
 			sum.Added, sum.NewEvents, sum.Duplicates, sum.Repeats, stats.Articles, stats.Events, stats.Storylines)
+		if missing != nil {
+			return fmt.Errorf("%w (the articles of the other paths were stored)", missing)
+		}
 		return nil
 	}
 	return cmd

@@ -24,7 +24,10 @@ func watchCommand() *cobra.Command {
 Each feed is polled every --interval with conditional requests (ETag,
 Last-Modified); a failing feed backs off exponentially up to --max-backoff
 while the others carry on. An item whose feed carries only a summary is read
-from its web page. Stop with Ctrl-C; --once polls every feed once and exits.`,
+from its web page. Stop with Ctrl-C; --once polls every feed once and exits.
+
+watch takes the store's writer lease: it fails, naming the holder, if
+another process places articles into the store (--wait waits instead).`,
 		Args: cobra.MinimumNArgs(1),
 	}
 	db := dbFlag(cmd)
@@ -33,6 +36,7 @@ from its web page. Stop with Ctrl-C; --once polls every feed once and exits.`,
 	cmd.Flags().DurationVar(&wcfg.MaxBackoff, "max-backoff", wcfg.MaxBackoff, "longest wait after repeated errors")
 	cmd.Flags().BoolVar(&wcfg.FetchPages, "fetch-pages", wcfg.FetchPages, "read an item's page when the feed has only a summary")
 	cmd.Flags().BoolVar(&once, "once", false, "poll each feed once, add what is new, and exit")
+	wait := waitFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, feeds []string) error {
 		cfg, err := config()
 		if err != nil {
@@ -40,6 +44,14 @@ from its web page. Stop with Ctrl-C; --once polls every feed once and exits.`,
 		}
 		ctx, stop := interruptible(cmd)
 		defer stop()
+		lease, err := takeWriterLease(ctx, *db, "watch", *wait)
+		if err != nil {
+			return err
+		}
+		defer lease.Release()
+		ctx, unwatch := whileHeld(ctx, lease)
+		defer unwatch()
+		testPause("lease")
 		st, in, err := openIngester(ctx, *db, cfg)
 		if err != nil {
 			return err
@@ -69,9 +81,15 @@ from its web page. Stop with Ctrl-C; --once polls every feed once and exits.`,
 					errs = append(errs, fmt.Errorf("%s: %w", u, err))
 				}
 			}
+			if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {
+				errs = append(errs, cause)
+			}
 			return errors.Join(errs...)
 		}
 		err = w.Run(ctx, feeds, sink)
+		if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {
+			return cause
+		}
 		if errors.Is(err, context.Canceled) {
 			return nil // stopped by the user
 		}

@@ -3,6 +3,7 @@
 package article
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -38,6 +39,11 @@ type Gold struct {
 
 // HasDate reports whether the article came with a publication date.
 func (a *Article) HasDate() bool { return !a.Date.IsZero() }
+
+// ErrInvalidUTF8 is the error of a Problem reporting that invalid UTF-8 was
+// replaced by U+FFFD: a warning about an article that was kept, repaired,
+// not a reason it was skipped.
+var ErrInvalidUTF8 = errors.New("invalid UTF-8 replaced")
 
 // A Problem is an error confined to one place in the input: one file, one
 // line or one field. Readers report it and carry on with the rest.

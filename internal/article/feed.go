@@ -70,7 +70,7 @@ func collect(parse parseFunc, name string, data []byte) ([]Article, []error) {
 func parseFeed(path string, data []byte, yield func(Article, error) bool) bool {
 	if !utf8.Valid(data) && !declaresOtherEncoding(data) {
 		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
-		if !yield(Article{}, &Problem{Path: path, Err: errors.New("invalid UTF-8 replaced")}) {
+		if !yield(Article{}, &Problem{Path: path, Err: ErrInvalidUTF8}) {
 			return false
 		}
 	}

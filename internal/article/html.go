@@ -54,7 +54,7 @@ func ParseHTML(name string, data []byte) (Article, error) {
 func parseHTML(path string, data []byte, yield func(Article, error) bool) bool {
 	src, replaced := decodeHTML(data)
 	if replaced {
-		if !yield(Article{}, &Problem{Path: path, Err: errors.New("invalid UTF-8 replaced")}) {
+		if !yield(Article{}, &Problem{Path: path, Err: ErrInvalidUTF8}) {
 			return false
 		}
 	}

@@ -107,12 +107,12 @@ func decodeRecord(raw []byte) (Article, []*Problem, error) {
 	var warnings []*Problem
 	if !utf8.Valid(raw) {
 		// encoding/json has already replaced the bytes, silently.
-		warnings = append(warnings, &Problem{Err: errors.New("invalid UTF-8 replaced")})
+		warnings = append(warnings, &Problem{Err: ErrInvalidUTF8})
 	}
 	clean := func(field, s string) string {
 		v, ok := validText(s)
 		if !ok {
-			warnings = append(warnings, &Problem{Field: field, Err: errors.New("invalid UTF-8 replaced")})
+			warnings = append(warnings, &Problem{Field: field, Err: ErrInvalidUTF8})
 		}
 		return strings.TrimSpace(v)
 	}

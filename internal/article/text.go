@@ -21,7 +21,7 @@ const maxHeadlineRunes = 160
 func parseText(path string, data []byte, yield func(Article, error) bool) bool {
 	text, ok := validText(string(data))
 	if !ok {
-		if !yield(Article{}, &Problem{Path: path, Err: errors.New("invalid UTF-8 replaced")}) {
+		if !yield(Article{}, &Problem{Path: path, Err: ErrInvalidUTF8}) {
 			return false
 		}
 	}

@@ -71,9 +71,6 @@ const (
 	WriterConsumer  = "writer"
 )
 
-// LockName is the name of the store lock the deployment's writer holds.
-func (d Deployment) LockName() string { return "writer/" + d.name }
-
 // Retention of the limits streams. Analysed articles are kept long enough
 // for a writer to be down for days and catch up; dead letters long enough
 // to be looked at.

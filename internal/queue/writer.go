@@ -28,9 +28,10 @@ import (
 // are read again from the writer's position: none is skipped unless it is
 // gone from the stream.
 //
-// Only one writer of a deployment works at a time: it holds the store lock
-// named Deployment.LockName. Others wait for the lock and take over when
-// the holder dies.
+// Only one writer works at a time: it holds the store's writer lease
+// (store.WriterLease), the one every placing command takes, so that it
+// also excludes an ingest, a watch or a serve on the same store. Others
+// wait for the lease and take over when the holder dies.
 type Writer struct {
 	JS         jetstream.JetStream
 	Deployment Deployment
@@ -69,10 +70,11 @@ func (w *Writer) Run(ctx context.Context) error {
 	if err := Setup(ctx, w.JS, d); err != nil {
 		return err
 	}
-	lease, err := store.TryLock(ctx, w.DSN, d.LockName())
-	if errors.Is(err, store.ErrLocked) {
-		w.Log.Info("writer: another writer holds the lock; standing by", "deployment", d.Name())
-		lease, err = store.Lock(ctx, w.DSN, d.LockName())
+	who := store.NewHolder("cluster")
+	lease, err := store.TryLock(ctx, w.DSN, store.WriterLease, who)
+	if locked, ok := errors.AsType[*store.LockedError](err); ok {
+		w.Log.Info("writer: another process writes the store; standing by", "deployment", d.Name(), "holder", locked.Holder.String())
+		lease, err = store.Lock(ctx, w.DSN, store.WriterLease, who)
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -19,8 +19,13 @@ import (
 // postArticles adds one article, or an array of them, and answers where
 // each landed. Every article is checked before any is placed, so a request
 // is stored whole or not at all. With a queue, valid articles are queued
-// instead, and the answer is 202 with their tracking ids.
+// instead, and the answer is 202 with their tracking ids. A read-only
+// server answers 503 before reading anything.
 func (s *server) postArticles(w http.ResponseWriter, r *http.Request) {
+	if err := s.readOnly(); err != nil {
+		writeError(w, http.StatusServiceUnavailable, err.Error())
+		return
+	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("Content-Type is %q: want application/json", r.Header.Get("Content-Type")))
 		return
@@ -64,6 +69,22 @@ func (s *server) postArticles(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct {
 		Landed []ingest.Landing `json:"landed"`
 	}{landed})
+}
+
+// readOnly says why the server takes no articles now, or nil.
+func (s *server) readOnly() error {
+	if s.queue != nil {
+		return nil
+	}
+	if s.opts.ReadOnly != nil {
+		if err := s.opts.ReadOnly(); err != nil {
+			return err
+		}
+	}
+	if s.in == nil {
+		return errors.New("this server is read-only: it does not accept articles")
+	}
+	return nil
 }
 
 // storedArticle is the JSON form of a stored article: the report's fields

@@ -44,6 +44,11 @@ type Options struct {
 	// Collectors are exported on /metrics beside the server's own metrics
 	// (for example the queue's status).
 	Collectors []prometheus.Collector
+	// ReadOnly, when not nil and without a Queue, is asked before each
+	// POST /api/articles: an error refuses the articles with 503 Service
+	// Unavailable and the error's text, storing nothing. The command
+	// serves read-only this way while another process writes the store.
+	ReadOnly func() error
 }
 
 type server struct {
@@ -59,7 +64,8 @@ type server struct {
 
 // New returns the handler serving st: reads go to the store, and articles
 // posted to /api/articles are added through in, the store's single writer,
-// or queued on opts.Queue when it is set (in may then be nil).
+// or queued on opts.Queue when it is set. With neither (in nil), or while
+// opts.ReadOnly refuses, posted articles are answered 503.
 func New(st store.Store, in *ingest.Ingester, opts Options) http.Handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -572,5 +573,46 @@ func TestConcurrent(t *testing.T) {
 	}
 	if stats.Articles != writers*each {
 		t.Errorf("store holds %d articles, want %d", stats.Articles, writers*each)
+	}
+}
+
+// TestPostReadOnly checks that a read-only server refuses posted articles
+// with 503 and the reason, stores none of them, and still answers reads.
+func TestPostReadOnly(t *testing.T) {
+	refusal := errors.New(`store is being written by "ingest" (pid 7 on web1)`)
+	tests := []struct {
+		name   string
+		opts   Options
+		noIn   bool
+		status int
+		want   string
+	}{
+		{"writable", Options{ReadOnly: func() error { return nil }}, false, http.StatusOK, `"landed"`},
+		{"refused by ReadOnly", Options{ReadOnly: func() error { return refusal }}, false, http.StatusServiceUnavailable, `store is being written by \"ingest\" (pid 7 on web1)`},
+		{"no ingester", Options{}, true, http.StatusServiceUnavailable, "read-only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, st := newServer(t, tt.opts)
+			if tt.noIn {
+				srv = httptest.NewServer(New(st, nil, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+				t.Cleanup(srv.Close)
+			}
+			status, body := post(t, srv.URL+"/api/articles", "application/json", fixture(t))
+			if status != tt.status || !strings.Contains(string(body), tt.want) {
+				t.Errorf("POST: %d %s; want %d with %s", status, body, tt.status, tt.want)
+			}
+			stats, err := st.Stats(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored := stats.Articles > 0; stored != (tt.status == http.StatusOK) {
+				t.Errorf("after the POST the store holds %d articles", stats.Articles)
+			}
+			var page struct {
+				Storylines []store.StorylineSummary `json:"storylines"`
+			}
+			getJSON(t, srv.URL+"/api/storylines", http.StatusOK, &page)
+		})
 	}
 }

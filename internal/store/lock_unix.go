@@ -9,8 +9,9 @@ import (
 	"syscall"
 )
 
-// flockFile takes an exclusive flock on path, creating the file if needed.
-func flockFile(path string) (release func() error, err error) {
+// flockFile takes an exclusive flock on path, creating the file if needed,
+// and returns the open file: closing it frees the lock.
+func flockFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
@@ -22,5 +23,5 @@ func flockFile(path string) (release func() error, err error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return f.Close, nil // closing the file frees the lock
+	return f, nil
 }

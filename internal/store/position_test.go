@@ -57,11 +57,11 @@ func TestLockPostgres(t *testing.T) {
 func testLock(t *testing.T, dsn string) {
 	ctx := t.Context()
 	name := "test-" + filepath.Base(t.TempDir())
-	first, err := TryLock(ctx, dsn, name)
+	first, err := TryLock(ctx, dsn, name, NewHolder("test"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l, err := TryLock(ctx, dsn, name); !errors.Is(err, ErrLocked) {
+	if l, err := TryLock(ctx, dsn, name, NewHolder("test")); !errors.Is(err, ErrLocked) {
 		t.Errorf("second TryLock: err = %v, want ErrLocked", err)
 		if l != nil {
 			l.Release()
@@ -69,7 +69,7 @@ func testLock(t *testing.T, dsn string) {
 	}
 	got := make(chan error, 1)
 	go func() {
-		l, err := Lock(ctx, dsn, name)
+		l, err := Lock(ctx, dsn, name, NewHolder("test"))
 		if err == nil {
 			err = l.Release()
 		}
