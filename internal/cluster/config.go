@@ -54,6 +54,13 @@ type Config struct {
 	// clock is the median date of the latest articles, so one typo'd year
 	// or a late straggler does not move it.
 	IdleDays float64 `json:"idle_days"`
+	// ReviseWindow is how many of the latest documents have their
+	// placement decided again, every ReviseEvery placements; a document
+	// moves when another event's probability beats its own by
+	// ReviseMargin. A window of 0 revises nothing.
+	ReviseWindow int     `json:"revise_window"`
+	ReviseEvery  int     `json:"revise_every"`
+	ReviseMargin float64 `json:"revise_margin"`
 }
 
 // DefaultConfig returns the shipped defaults.
@@ -73,5 +80,8 @@ func DefaultConfig() Config {
 		PostingCap:        256,
 		IdleArticles:      100000,
 		IdleDays:          30,
+		ReviseWindow:      100,
+		ReviseEvery:       50,
+		ReviseMargin:      0.1,
 	}
 }

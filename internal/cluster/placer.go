@@ -42,6 +42,12 @@ type Placer struct {
 	head    int
 	clock   streamClock
 	expired []int // events expired since the last call of Expired
+
+	// The latest placed documents, a ring, for revising their placement,
+	// and the moves made since the last call of Moves.
+	recent []member
+	next   int
+	moves  []Move
 }
 
 // An Event is a set of documents reporting one real-world happening.
@@ -123,8 +129,13 @@ func (e *Event) vote(day int64, w float32) {
 	} else {
 		l.days = append(l.days, vote{day, w})
 	}
-	// Summed in arrival order, as always, so that the share is the same
-	// on every run.
+	e.tally()
+}
+
+// tally sets the answer of Day from the votes, summed in arrival order, as
+// always, so that the share is the same on every run.
+func (e *Event) tally() {
+	l := e.live
 	var best int64
 	var bestW, total float32
 	for _, v := range l.days {
@@ -233,7 +244,8 @@ func (p *Placer) Place(d *analyze.Document) Placement {
 	} else {
 		pl.Event, pl.New = p.newEvent(), true
 	}
-	p.add(p.events[pl.Event], d, &f)
+	p.add(p.events[pl.Event], d.Date, &f)
+	p.remember(d, pl.Event, &f)
 	p.expire()
 	return pl
 }
@@ -641,7 +653,7 @@ func (p *Placer) refreshNorms(l *liveEvent) {
 	l.normDocs, l.normStale = p.docs, false
 }
 
-func (p *Placer) add(e *Event, d *analyze.Document, f *features) {
+func (p *Placer) add(e *Event, date time.Time, f *features) {
 	l := e.live
 	p.index(e, f)
 	l.body = l.body.add(f.body, nil, nil)
@@ -659,8 +671,8 @@ func (p *Placer) add(e *Event, d *analyze.Document, f *features) {
 	l.bodyMass += math.Sqrt(f.bodyN)
 	l.leadMass += math.Sqrt(f.leadN)
 	l.lastSeq = p.seq
-	if d.Date.After(l.lastDate) {
-		l.lastDate = d.Date
+	if date.After(l.lastDate) {
+		l.lastDate = date
 	}
 	p.touched = append(p.touched, touch{event: int32(e.ID), seq: p.seq})
 	l.body, p.scratch = l.body.prune(p.cfg.CentroidTerms, p.scratch)

@@ -70,7 +70,7 @@ func (t *Teacher) Place(d *analyze.Document, label string) Choice {
 		t.labels = append(t.labels, map[string]int{})
 	}
 	t.labels[ev][label]++
-	p.add(p.events[ev], d, &f)
+	p.add(p.events[ev], d.Date, &f)
 	p.expire()
 	return ch
 }

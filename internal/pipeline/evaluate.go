@@ -71,7 +71,10 @@ func evaluateOnce(cfg Config, docs []analyze.Document) (eval.Scores, int, error)
 			return eval.Scores{}, 0, fmt.Errorf("article %s (%s): no gold event label", d.Article.ID, d.Article.Origin)
 		}
 		gold = append(gold, d.Article.Gold.Event)
-		pred = append(pred, fmt.Sprint(out.Placement.Event))
+	}
+	// Where each article is at the end: later revisions may have moved it.
+	for i := range gold {
+		pred = append(pred, fmt.Sprint(p.records[i].event))
 	}
 	s, err := eval.Compare(gold, pred)
 	return s, len(gold), err

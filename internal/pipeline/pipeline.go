@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -105,6 +106,12 @@ type Pipeline struct {
 	// retired lists the events a Lean pipeline retired since the last
 	// call of Changes (see slimRetired).
 	retired []int
+	// What revisions changed since the last call of Changes: the
+	// articles moved, and the events merged into others; and, while one
+	// document is added, the events whose members changed.
+	moved   map[int32]bool
+	merged  []Merged
+	revised map[int]bool
 
 	// cards hold the text-derived part of event reports (see card); for a
 	// retired event, whose articles keep only what lists them, the
@@ -143,6 +150,8 @@ func New(cfg Config) *Pipeline {
 		dirtyStorylines: map[int]bool{},
 		heads:           map[int]int{},
 		settle:          map[int]bool{},
+		moved:           map[int32]bool{},
+		revised:         map[int]bool{},
 	}
 }
 
@@ -195,16 +204,24 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 		p.cards = append(p.cards, card{})
 	}
 	p.events[pl.Event] = append(p.events[pl.Event], int32(i))
-	for _, day := range d.Days {
-		p.days[pl.Event] = countDay(p.days[pl.Event], int32(day.Unix()/86400))
+	for _, day := range p.details[i].days {
+		p.days[pl.Event] = countDay(p.days[pl.Event], day)
 	}
 	p.dirtyEvents[pl.Event] = true
-	before, had := p.linker.Of(pl.Event)
-	link := p.linker.Update(p.profile(pl.Event))
-	if had && before != link.Storyline {
-		p.dirtyStorylines[before] = true
+	for _, mv := range p.placer.Moves() {
+		p.revise(mv)
 	}
-	p.dirtyStorylines[link.Storyline] = true
+	// Where the document is now: a revision may have merged its event
+	// into another.
+	home := int(p.records[i].event)
+	link := p.relink(home)
+	// Events a revision changed are linked again too, in id order.
+	for _, id := range slices.Sorted(maps.Keys(p.revised)) {
+		if id != home && p.placer.Event(id).Hot() {
+			p.relink(id)
+		}
+	}
+	clear(p.revised)
 	t3 := time.Now()
 	p.timings.Link += t3.Sub(t2)
 	for _, id := range p.placer.Expired() {
@@ -212,6 +229,76 @@ func (p *Pipeline) Add(d analyze.Document) Outcome {
 	}
 	p.timings.Retire += time.Since(t3)
 	return Outcome{Placement: pl, Link: link, DuplicateOf: p.duplicateOf(i)}
+}
+
+// revise applies a revised placement: an article moves from one event to
+// another, or a whole event merges into another.
+func (p *Pipeline) revise(mv cluster.Move) {
+	for len(p.events) <= mv.To {
+		p.events = append(p.events, nil)
+		p.days = append(p.days, nil)
+		p.cards = append(p.cards, card{})
+	}
+	var moving []int32
+	if mv.Merged {
+		moving = slices.Clone(p.events[mv.From])
+		p.merged = append(p.merged, Merged{From: EventID(mv.From), Into: EventID(mv.To)})
+		delete(p.dirtyEvents, mv.From)
+		if sid, ok := p.linker.Of(mv.From); ok {
+			p.linker.Remove(mv.From)
+			p.dirtyStorylines[sid] = true
+		}
+	} else {
+		i, ok := p.ids.find(mv.Article)
+		if !ok {
+			return
+		}
+		moving = []int32{int32(i)}
+		p.decisions[int32(i)] = mv.Placement
+		p.dirtyEvents[mv.From] = true
+	}
+	for _, i := range moving {
+		p.records[i].event = int32(mv.To)
+		p.moved[i] = true
+		for _, day := range p.details[i].days {
+			p.days[mv.From] = uncountDay(p.days[mv.From], day)
+			p.days[mv.To] = countDay(p.days[mv.To], day)
+		}
+		p.events[mv.From] = slices.DeleteFunc(p.events[mv.From], func(j int32) bool { return j == i })
+		at, _ := slices.BinarySearch(p.events[mv.To], i)
+		p.events[mv.To] = slices.Insert(p.events[mv.To], at, i)
+	}
+	// A card is rewritten when its event's size changed; one article in
+	// and one out leave it the same.
+	p.cards[mv.From].size, p.cards[mv.To].size = -1, -1
+	p.dirtyEvents[mv.To] = true
+	p.revised[mv.To] = true
+	if !mv.Merged {
+		p.revised[mv.From] = true
+	}
+}
+
+// uncountDay counts one mention of day fewer in counts (see countDay).
+func uncountDay(counts []dayCount, day int32) []dayCount {
+	i, found := slices.BinarySearchFunc(counts, day, func(c dayCount, d int32) int { return cmp.Compare(c.day, d) })
+	if !found {
+		return counts
+	}
+	if counts[i].n--; counts[i].n == 0 {
+		return slices.Delete(counts, i, i+1)
+	}
+	return counts
+}
+
+// relink places an event whose profile changed in its storyline.
+func (p *Pipeline) relink(event int) storyline.Link {
+	before, had := p.linker.Of(event)
+	link := p.linker.Update(p.profile(event))
+	if had && before != link.Storyline {
+		p.dirtyStorylines[before] = true
+	}
+	p.dirtyStorylines[link.Storyline] = true
+	return link
 }
 
 // duplicateOf returns the id of the article doc i copies, or "".
@@ -257,6 +344,7 @@ type detail struct {
 	dateSource            analyze.DateSource
 	sentences             []string        // nil once the event is retired
 	entities              []entity.Entity // nil once the event is retired
+	days                  []int32         // the days it mentions (Unix days), counted in its event's
 }
 
 func detailOf(d *analyze.Document) *detail {
@@ -268,6 +356,9 @@ func detailOf(d *analyze.Document) *detail {
 	}
 	for i := range m.sentences {
 		m.sentences[i] = strings.Clone(d.Sentences[i])
+	}
+	for _, day := range d.Days {
+		m.days = append(m.days, int32(day.Unix()/86400))
 	}
 	for i := range m.entities {
 		e := d.Entities[i]

@@ -145,12 +145,30 @@ type Changed struct {
 	Touched []string
 	// Removed are storylines left empty.
 	Removed []string
+	// Moved are articles placed earlier that a revision re-filed, with
+	// where they are now; Merged are events that no longer exist, their
+	// articles now in Into. Merged comes in the order the merges happened.
+	Moved  []Moved
+	Merged []Merged
 }
+
+// A Moved article is one placed earlier that now belongs to another event.
+type Moved struct{ Article, Event, Storyline string }
+
+// A Merged event no longer exists: its articles belong to event Into.
+type Merged struct{ From, Into string }
 
 // Changes reports what the documents added since the last call changed.
 func (p *Pipeline) Changes() Changed {
 	var ch Changed
 	opt := Options{OmitArticles: true}
+	for _, i := range slices.Sorted(maps.Keys(p.moved)) {
+		ev := int(p.records[i].event)
+		sid, _ := p.linker.Of(ev)
+		ch.Moved = append(ch.Moved, Moved{Article: p.ids.id(int(i)), Event: EventID(ev), Storyline: StorylineID(sid)})
+	}
+	clear(p.moved)
+	ch.Merged, p.merged = p.merged, nil
 	var drafts []*draft
 	ids := slices.Sorted(maps.Keys(p.dirtyEvents))
 	for _, id := range ids {

@@ -110,6 +110,14 @@ func (l *Linker) Storylines() []*Storyline {
 // stays bounded by the live events.
 func (l *Linker) Retire(event int) { delete(l.last, event) }
 
+// Remove takes an event out of its storyline, for good: it merged into
+// another event.
+func (l *Linker) Remove(event int) {
+	if sid, ok := l.Of(event); ok {
+		l.remove(l.storylines[sid], event)
+	}
+}
+
 // Storyline returns the storyline with the given id; it has no events when
 // its events have moved to others.
 func (l *Linker) Storyline(id int) *Storyline { return l.storylines[id] }
