@@ -31,6 +31,10 @@ const (
 // the who-what-where of a news report and gets its own vector.
 const leadSentences = 2
 
+// leaderParagraphs is how many opening paragraphs may hold a dateline or
+// stamp even after prose: a photo caption often comes first.
+const leaderParagraphs = 3
+
 // A Document is an analysed article.
 type Document struct {
 	Article article.Article
@@ -72,16 +76,30 @@ type Removed struct {
 
 // Analyze turns an article into a Document. It is a pure function.
 func Analyze(a article.Article) Document {
-	d := Document{Article: a, Headline: a.Title}
-	for i, p := range splitParagraphs(a.Text) {
+	d := Document{Article: a, Headline: cleanHeadline(a.Title)}
+	first, inProse := true, false
+	for i, p := range splitParagraphs(untokenize(a.Text)) {
+		if !inProse || i < leaderParagraphs {
+			// Furniture opens a story: a byline, a dateline, a stamp,
+			// alone or run into the lead, perhaps after a caption.
+			rest, cut, why := stripLeader(p)
+			if cut != "" {
+				d.Noise = append(d.Noise, Removed{Text: cut, Why: why})
+			}
+			if p = rest; p == "" {
+				continue
+			}
+		}
 		why := classify(p)
-		if why == Heading && i == 0 && d.Headline == "" && !looksLikeDateLine(p) {
+		if why == Heading && first && d.Headline == "" && !looksLikeDateLine(p) && !strings.HasPrefix(p, "(") {
 			d.Headline = p
 		}
+		first = false
 		if why != Prose {
 			d.Noise = append(d.Noise, Removed{Text: p, Why: why})
 			continue
 		}
+		inProse = true
 		d.Sentences = append(d.Sentences, SplitSentences(p)...)
 	}
 	prose := strings.Join(d.Sentences, "\n")
@@ -160,6 +178,16 @@ func (d *Document) dates(prose string) {
 			d.Days = append(d.Days, m.Date)
 		}
 	}
+}
+
+// cleanHeadline undoes tokenisation in a given title and drops one that is
+// page furniture (a time stamp, a byline), which names no happening.
+func cleanHeadline(t string) string {
+	t = strings.TrimSpace(untokenize(t))
+	if t != "" && IsFurniture(t) {
+		return ""
+	}
+	return t
 }
 
 // looksLikeDateLine recognises a dateline such as "Tuesday, March 3, 2009",
