@@ -255,8 +255,11 @@ type detail struct {
 	headline, url, author string
 	date, eventDay        time.Time
 	dateSource            analyze.DateSource
-	sentences             []string        // nil once the event is retired
-	entities              []entity.Entity // nil once the event is retired
+	sentences             []string // nil once the event is retired
+	// captions are the photo captions of an article without a headline,
+	// for its event's title (see analyze.Document.Captions).
+	captions []string
+	entities []entity.Entity // nil once the event is retired
 }
 
 func detailOf(d *analyze.Document) *detail {
@@ -268,6 +271,9 @@ func detailOf(d *analyze.Document) *detail {
 	}
 	for i := range m.sentences {
 		m.sentences[i] = strings.Clone(d.Sentences[i])
+	}
+	if d.Headline == "" {
+		m.captions = d.Captions()
 	}
 	for i := range m.entities {
 		e := d.Entities[i]
