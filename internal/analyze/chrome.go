@@ -305,14 +305,15 @@ func isMonth(w string) bool {
 // bylinePrefix returns the length of a byline run into the text after it,
 // "By Peter Bowes BBC News, Los Angeles The trial…": "By", then names,
 // commas and the small words of job titles ("Health and Science Editor"),
-// up to a capitalised word that opens sentences. 0 when p does not open so,
-// or when the run meets a lower-case word first: then it is prose ("By
-// noon the streets were empty").
+// up to a capitalised word that opens sentences, or up to the subject of
+// the sentence when a lower-case word follows it. 0 when p does not open
+// so, or when a lower-case word comes before two names: then it is prose
+// ("By noon the streets were empty").
 func bylinePrefix(p string) int {
 	if !strings.HasPrefix(p, "By ") {
 		return 0
 	}
-	i, words := 3, 0
+	i, words, prev := 3, 0, 0
 	for i < len(p) && words <= 12 {
 		j := i
 		for j < len(p) && p[j] != ' ' {
@@ -328,9 +329,15 @@ func bylinePrefix(p string) int {
 		case unicode.IsUpper(r) && stopWords[strings.ToLower(w)] && words >= 2 && nextIsLower(p[j:]):
 			return i
 		case unicode.IsUpper(r), w == "and", w == "of", w == "&", w == "for":
+		case words >= 3 && unicode.IsLower(r):
+			// The sentence began with the capitalised word before this
+			// one, its subject: "By Andrew Cohen The Atlantic Murray
+			// will be sentenced".
+			return prev
 		default:
 			return 0
 		}
+		prev = i
 		words++
 		for j < len(p) && p[j] == ' ' {
 			j++

@@ -53,6 +53,8 @@ func TestStripLeader(t *testing.T) {
 		{"blog author and stamp", "Gavin Hewitt | 10:35 UK time, Monday, 18 January 2010 At the airport the queues grew.", "At the airport the queues grew.", Dateline},
 		{"label stamp", "Last updated: 14 January, 2010 - 17:26 GMT Haiti earthquake: expats return.", "Haiti earthquake: expats return.", Dateline},
 		{"byline run into the lead", "By Peter Bowes BBC News, Los Angeles The trial has drawn crowds.", "The trial has drawn crowds.", Byline},
+		{"byline and outlet before the subject", "By Andrew Cohen The Atlantic Murray will be sentenced on 29 November.", "Murray will be sentenced on 29 November.", Byline},
+		{"two bylines", "By Niu Shuping and Ken Wills Nevermind that the flu is mild.", "Nevermind that the flu is mild.", Byline},
 		// Prose that merely opens with these words is left alone.
 		{"date opening a sentence", "May 5 was the day the strike began.", "May 5 was the day the strike began.", Prose},
 		{"time opening a sentence", "On Tuesday at 10:30 the police arrived.", "On Tuesday at 10:30 the police arrived.", Prose},
