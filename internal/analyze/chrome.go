@@ -141,7 +141,9 @@ func stripLeader(p string) (rest, cut string, why Noise) {
 
 // stripOnce removes one piece of furniture from the start of p.
 func stripOnce(p string) (string, Noise) {
-	if loc := wireDatelineRe.FindStringSubmatchIndex(p); loc != nil && loc[2] < maxLeader && (loc[2] == 0 || loc[4] >= 0) && (loc[6] < 0 || !stampWords[strings.ToLower(p[loc[6]:loc[7]])]) {
+	if !mayHaveDateline(p) {
+		// no dateline
+	} else if loc := wireDatelineRe.FindStringSubmatchIndex(p); loc != nil && loc[2] < maxLeader && (loc[2] == 0 || loc[4] >= 0) && (loc[6] < 0 || !stampWords[strings.ToLower(p[loc[6]:loc[7]])]) {
 		// Anything before a wire dateline in its paragraph is furniture
 		// too: a byline, a time stamp, a link. Away from the start, only
 		// a dateline with its place counts: "(Reuters) - " alone there
@@ -160,6 +162,27 @@ func stripOnce(p string) (string, Noise) {
 		return p[n:], Byline
 	}
 	return p, Prose
+}
+
+// mayHaveDateline is a cheap test for what wireDatelineRe needs near the
+// start of p: a closing bracket followed by a dash, or a dash after a word
+// in capitals. The pattern is unanchored, too dear for every paragraph.
+func mayHaveDateline(p string) bool {
+	w := p[:min(len(p), maxLeader+80)]
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c != ')' && !(c == ' ' && i < 80) {
+			continue
+		}
+		j := i + 1
+		for j < len(w) && w[j] == ' ' {
+			j++
+		}
+		if rest := w[j:]; strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "—") {
+			return true
+		}
+	}
+	return false
 }
 
 // maxLeader bounds how far into a paragraph a wire dateline may start.
@@ -363,15 +386,33 @@ func nextIsLower(s string) bool {
 }
 
 var (
-	// noticeRe recognises a notice to the reader about the page or the
-	// site rather than the news: "PLEASE NOTE: We are unable to offer
-	// transcripts", "Editor's note:", "This clip is only available in
-	// Flash", "... are not updated after publication".
-	noticeRe = regexp.MustCompile(`(?i)^(please note|note to (readers|editors)|editor['’]?s['’]? note|a note to (our )?readers)\b|(?i)\b(we are (unable|not able) to (offer|provide)|transcripts? (is|are) (not )?available|(is|are) not updated after publication|only available in flash|enable javascript|your browser does not support|if your comments are published)\b`)
+	// noticeStartRe and noticePhraseRe recognise a notice to the reader
+	// about the page or the site rather than the news: "PLEASE NOTE: We
+	// are unable to offer transcripts", "Editor's note:", "This clip is
+	// only available in Flash", "... are not updated after publication".
+	noticeStartRe  = regexp.MustCompile(`^(?i:please note|note to (?:readers|editors)|editor['’]?s['’]? note|a note to (?:our )?readers)\b`)
+	noticePhraseRe = regexp.MustCompile(`(?i)\b(?:we are (?:unable|not able) to (?:offer|provide)|transcripts? (?:is|are) (?:not )?available|(?:is|are) not updated after publication|only available in flash|enable javascript|your browser does not support|if your comments are published)\b`)
+	// noticeWords are lower-case words one of which each notice phrase
+	// has: the phrase pattern is unanchored, too dear for every
+	// paragraph.
+	noticeWords = []string{"able to", "ranscript", "publication", "lash", "avascript", "browser", "comments"}
 )
 
 // isNotice reports whether a paragraph speaks to the reader about the page.
-func isNotice(p string) bool { return noticeRe.MatchString(p) }
+func isNotice(p string) bool {
+	if p == "" {
+		return false
+	}
+	if strings.IndexByte("PpNnEeAa", p[0]) >= 0 && noticeStartRe.MatchString(p) {
+		return true
+	}
+	for _, w := range noticeWords {
+		if strings.Contains(p, w) {
+			return noticePhraseRe.MatchString(p)
+		}
+	}
+	return false
+}
 
 // IsFurniture reports whether a line is page furniture rather than news:
 // a dateline or time stamp, a byline or a notice to the reader. Titles are
