@@ -246,8 +246,8 @@ var (
 // or does not open the run.
 func stampPrefix(p string) int {
 	var (
-		end, words, numbers                int
-		clock, zone, label, month, numeric bool
+		end, words, numbers                     int
+		clock, zone, label, month, numeric, sep bool
 	)
 	for i := 0; i < len(p); {
 		// The next token: a word up to a space, with separators cut off.
@@ -256,7 +256,7 @@ func stampPrefix(p string) int {
 			j++
 		}
 		tok := p[i:j]
-		core := strings.Trim(tok, ",;:|-–—()")
+		core := strings.Trim(tok, ",;:|-–—()@")
 		lower := strings.ToLower(core)
 		bare := strings.TrimSuffix(lower, ".")
 		switch {
@@ -281,6 +281,7 @@ func stampPrefix(p string) int {
 			goto done
 		}
 		words++
+		sep = core == ""
 		if lower != "at" && lower != "on" {
 			// A stamp does not end on a connective: "…, 2010 At the
 			// airport" keeps its "At".
@@ -301,6 +302,9 @@ done:
 	case clock && (dated || zone):
 	case label && (dated || clock):
 	case whole && dated:
+	case sep && dated:
+		// "27/09/2013 - Turkmenistan to hold elections": a date set off
+		// from what follows.
 	default:
 		return 0
 	}

@@ -184,6 +184,10 @@ func (d *Document) dates(prose string) {
 // page furniture (a time stamp, a byline), which names no happening.
 func cleanHeadline(t string) string {
 	t = strings.TrimSpace(untokenize(t))
+	if rest, cut, _ := stripLeader(t); cut != "" && wordCountOf(rest) >= 3 {
+		// "27/09/2013 - Turkmenistan to hold elections"
+		t = rest
+	}
 	if t != "" && IsFurniture(t) {
 		return ""
 	}
