@@ -169,3 +169,44 @@ func TestIsFurniture(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitRunTogether(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Haiti earthquake: many feared dead The earthquake is the worst to hit Haiti in 200 years.",
+			[]string{"Haiti earthquake: many feared dead", "The earthquake is the worst to hit Haiti in 200 years."}},
+		{"Doctor goes on trial The defense says he was a friend She denies it.",
+			[]string{"Doctor goes on trial", "The defense says he was a friend", "She denies it."}},
+		// Names that open with an opener are followed by a capital.
+		{"He told The Associated Press that the talks had failed.", []string{"He told The Associated Press that the talks had failed."}},
+		{"The envoys met in The Hague on Monday.", []string{"The envoys met in The Hague on Monday."}},
+		// After punctuation the sentence splitter has already decided.
+		{"It rained, The end came later.", []string{"It rained, The end came later."}},
+	}
+	for _, tt := range tests {
+		if got := splitRunTogether(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("splitRunTogether(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAnalyzeRunInHeading checks that a heading run into an article's first
+// sentence becomes its headline, and one run into a later sentence does
+// not.
+func TestAnalyzeRunInHeading(t *testing.T) {
+	d := Analyze(article.Article{ID: "x", Text: "Haiti earthquake: many feared dead The earthquake is the worst to hit Haiti in 200 years.\nRescuers dug through the night They found survivors."})
+	if d.Headline != "Haiti earthquake: many feared dead" {
+		t.Errorf("headline %q", d.Headline)
+	}
+	want := []string{"The earthquake is the worst to hit Haiti in 200 years.", "Rescuers dug through the night", "They found survivors."}
+	if !slices.Equal(d.Sentences, want) {
+		t.Errorf("sentences %q, want %q", d.Sentences, want)
+	}
+	// A given title stays the headline.
+	d = Analyze(article.Article{ID: "y", Title: "Quake kills thousands", Text: "Haiti earthquake: many feared dead The earthquake is the worst to hit Haiti in 200 years."})
+	if d.Headline != "Quake kills thousands" || len(d.Sentences) != 2 {
+		t.Errorf("headline %q, sentences %q", d.Headline, d.Sentences)
+	}
+}

@@ -100,7 +100,14 @@ func Analyze(a article.Article) Document {
 			continue
 		}
 		inProse = true
-		d.Sentences = append(d.Sentences, SplitSentences(p)...)
+		for _, s := range SplitSentences(p) {
+			parts := splitRunTogether(s)
+			if d.Headline == "" && len(d.Sentences) == 0 && len(parts) > 1 && isRunInHeading(parts[0]) {
+				// The article's heading lost its line break.
+				d.Headline, parts = parts[0], parts[1:]
+			}
+			d.Sentences = append(d.Sentences, parts...)
+		}
 	}
 	prose := strings.Join(d.Sentences, "\n")
 	d.vectors(prose)
@@ -178,6 +185,14 @@ func (d *Document) dates(prose string) {
 			d.Days = append(d.Days, m.Date)
 		}
 	}
+}
+
+// isRunInHeading reports whether the text before a run-together break
+// (see splitRunTogether) opening an article reads as its heading: a few
+// words without sentence punctuation.
+func isRunInHeading(s string) bool {
+	n := wordCountOf(s)
+	return n >= 3 && n <= 20 && !endsLikeSentence(s)
 }
 
 // cleanHeadline undoes tokenisation in a given title and drops one that is
