@@ -16,11 +16,11 @@ import (
 // many outlets share, never one outlet's or one file's layout.
 
 // untokenize undoes Penn-Treebank-style tokenisation and the spacing that
-// text rebuilt from tokens has: "-LRB- Reuters -RRB-" is "(Reuters)", "“
-// no ” , he said" is "\"no\", he said", "do n't" is "don't", "4: 59 pm" is
-// "4:59 pm". It also breaks bulleted summaries ("* one * two") into one
-// paragraph an item. Text without any of these forms comes back unchanged,
-// without a copy.
+// text rebuilt from tokens has: "-LRB- Reuters -RRB-" is "(Reuters)", a
+// pair of backquotes and a pair of apostrophes are double quotes, "Haiti ,"
+// is "Haiti,", "do n't" is "don't", "4: 59 pm" is "4:59 pm". It also breaks
+// bulleted summaries ("* one * two") into one paragraph an item. Text
+// without any of these forms comes back unchanged, without a copy.
 func untokenize(s string) string {
 	if strings.Contains(s, ssiError) {
 		s = ssiReplacer.Replace(s)
@@ -118,7 +118,7 @@ func mayBeTokenized(s string) bool {
 // updated at 15:47 GMT, Friday, 22 January 2010"), a "PLACE | stamp" line
 // and a byline run into the lead ("By Peter Bowes BBC News, Los Angeles
 // The trial…"). It returns the rest of the paragraph and what was cut, with
-// why. Only paragraphs before the first prose may hold these: furniture
+// why. Analyze looks for these only in the opening paragraphs: furniture
 // opens a story.
 func stripLeader(p string) (rest, cut string, why Noise) {
 	rest = p
@@ -141,14 +141,8 @@ func stripLeader(p string) (rest, cut string, why Noise) {
 
 // stripOnce removes one piece of furniture from the start of p.
 func stripOnce(p string) (string, Noise) {
-	if !mayHaveDateline(p) {
-		// no dateline
-	} else if loc := wireDatelineRe.FindStringSubmatchIndex(p); loc != nil && loc[2] < maxLeader && (loc[2] == 0 || loc[4] >= 0) && (loc[6] < 0 || !stampWords[strings.ToLower(p[loc[6]:loc[7]])]) {
-		// Anything before a wire dateline in its paragraph is furniture
-		// too: a byline, a time stamp, a link. Away from the start, only
-		// a dateline with its place counts: "(Reuters) - " alone there
-		// may be a bracket in a sentence.
-		return strings.TrimLeft(p[loc[1]:], " \t"), Dateline
+	if n := wireDateline(p); n > 0 {
+		return strings.TrimLeft(p[n:], " \t"), Dateline
 	}
 	if n := stampPrefix(p); n > 0 {
 		return strings.TrimLeft(p[n:], " \t,;|-–—"), Dateline
@@ -162,6 +156,27 @@ func stripOnce(p string) (string, Noise) {
 		return p[n:], Byline
 	}
 	return p, Prose
+}
+
+// wireDateline returns where the text after a wire dateline starts in p,
+// or 0. Anything before a wire dateline in its paragraph is furniture too:
+// a byline, a time stamp, a link. Away from the start, only a dateline with
+// its place counts, "(Reuters) - " alone there may be a bracket in a
+// sentence; and a bracketed day ("(Tuesday) -") is no agency.
+func wireDateline(p string) int {
+	if !mayHaveDateline(p) {
+		return 0
+	}
+	loc := wireDatelineRe.FindStringSubmatchIndex(p)
+	switch {
+	case loc == nil, loc[2] >= maxLeader:
+		return 0
+	case loc[2] > 0 && loc[4] < 0:
+		return 0
+	case loc[6] >= 0 && stampWords[strings.ToLower(p[loc[6]:loc[7]])]:
+		return 0
+	}
+	return loc[1]
 }
 
 // mayHaveDateline is a cheap test for what wireDatelineRe needs near the
@@ -192,9 +207,8 @@ var (
 	// wireDatelineRe finds "WASHINGTON (Reuters) - ", "SAN JUAN, Puerto
 	// Rico, May 25 (AP) — ", "(Reuters) - " and "MOSCOW — ": a place in
 	// capitals, perhaps its region and a date, then an agency in brackets
-	// or a dash. Group 1 is where the dateline starts.
-	// Group 1 is where the dateline starts, group 2 its place, group 3
-	// its agency.
+	// or a dash. Group 1 is where the dateline starts, group 2 its place,
+	// group 3 its agency.
 	wireDatelineRe = regexp.MustCompile(`(?:^|\s)((\p{Lu}[\p{Lu}.'’\-]+(?:[ ]+\p{Lu}[\p{Lu}.'’\-]+){0,3}(?:,[ ]*\p{Lu}[\p{L}.]+(?:[ ]+\p{Lu}[\p{L}.]+){0,2}){0,2}(?:,?[ ]+\p{Lu}\p{Ll}{2,8}\.?[ ]+\d{1,2})?[ ]*)?\((\p{Lu}[\p{L}.&'’\-]*(?:[ ]+\p{Lu}[\p{L}.&'’\-]*){0,3})\)[ ]*[-–—]+(?:[ ]+|$)|^\p{Lu}[\p{Lu}.'’\-]{2,}(?:[ ]+\p{Lu}[\p{Lu}.'’\-]+){0,3}(?:,[ ]*\p{Lu}[\p{L}.]+(?:[ ]+\p{Lu}[\p{L}.]+){0,2})?[ ]+(?:[–—]|--)(?:[ ]+|$))`)
 	// pipeLeadRe finds a short label before a bar, "GENEVA |" or
 	// "SINGAPORE, June 9 |" or "Gavin Hewitt |": furniture when a time
@@ -240,7 +254,8 @@ var (
 // run of date and time words, numbers and separators that holds a clock
 // time with a date or a time zone ("Sun Apr 26, 2009 10:12 pm BST"), a
 // stamp label with a date or clock ("Last updated: 14 January, 2010"), or
-// that is the whole paragraph and holds a date ("Monday, July 22, 2013").
+// that is the whole paragraph or is set off by a separator and holds a
+// date ("Monday, July 22, 2013", "27/09/2013 - Turkmenistan votes").
 // A date that opens a sentence ("May 5 was the day", "On Tuesday at 10:30
 // the police…") is no stamp: it has no label, and a clock there has no zone
 // or does not open the run.
