@@ -21,6 +21,8 @@ const (
 	Byline      Noise = "byline"      // "By Jane Doe, Reuters"
 	Heading     Noise = "heading"     // a subheading or kicker without sentence punctuation
 	Promo       Noise = "promo"       // "Click here", "Sign up", "Read more", copyright
+	Dateline    Noise = "dateline"    // "WASHINGTON (Reuters) -", "Page last updated at 15:47 GMT"
+	Notice      Noise = "notice"      // "PLEASE NOTE: We are unable to offer transcripts…"
 )
 
 var (
@@ -29,8 +31,16 @@ var (
 	contributedRe = regexp.MustCompile(`(?i)\b(contributed|contributing) (to )?(this|the) (report|story|article)\b|\bcontributed reporting\b|^\s*\(?(reporting|writing|editing|additional reporting) by\b`)
 	bylineRe      = regexp.MustCompile(`^(?i:by)\s+\p{Lu}[\p{L}.'’\-]+(\s+\p{Lu}[\p{L}.'’\-]+){0,3}\s*(,.*)?$`)
 	tagLabelRe    = regexp.MustCompile(`^(?i:tags|tagged|topics|keywords|filed under|categories)\s*:\s*`)
-	promoRe       = regexp.MustCompile(`(?i)^(click here|sign up|subscribe|read more|follow (us|him|her)|share this|advertisement|related:|recommended|copyright|©|all rights reserved|this material may not be published)`)
+	// photoDateRe is how a wire photo caption ends: a place, then the
+	// day the photo was taken, "... in Taipei May 22, 2009." Prose puts a
+	// preposition or a weekday before such a date.
+	photoDateRe = regexp.MustCompile(`\p{Lu}[\p{L}.'’\-]+,? (?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.) \d{1,2}, \d{4}\.$`)
+	promoRe     = regexp.MustCompile(`(?i)^(click here|sign up|subscribe|read more|follow (us|him|her)|share this|advertisement|related:|recommended|copyright|©|all rights reserved|this material may not be published)`)
 )
+
+// maxNotice bounds the paragraphs tested for notices, which are short: the
+// test is an unanchored pattern, too dear for every paragraph.
+const maxNotice = 400
 
 // classify says whether a paragraph is prose or which kind of noise it is.
 func classify(p string) Noise {
@@ -46,13 +56,17 @@ func classify(p string) Noise {
 		return Contributed
 	case promoRe.MatchString(p):
 		return Promo
+	case len(p) < maxNotice && isNotice(p):
+		return Notice
+	case stampPrefix(p) == len(p):
+		return Dateline
 	case mayCredit && captionStart.MatchString(p) && creditPattern.MatchString(p):
 		return Caption
 	case isTagLine(p):
 		return Tags
-	case utf8.RuneCountInString(p) < 120 && bylineRe.MatchString(p):
+	case utf8.RuneCountInString(p) < 120 && bylineRe.MatchString(p) && isNameWord(secondWord(p)):
 		return Byline
-	case endsWithCredit(p):
+	case endsWithCredit(p) || endsWithPhotoDate(p):
 		return Caption
 	case mayCredit && utf8.RuneCountInString(p) < 80 && creditPattern.MatchString(p):
 		return Credit
@@ -62,6 +76,15 @@ func classify(p string) Noise {
 		return Heading
 	}
 	return Prose
+}
+
+// secondWord returns the second word of p.
+func secondWord(p string) string {
+	f := strings.Fields(p)
+	if len(f) < 2 {
+		return ""
+	}
+	return f[1]
 }
 
 // noiseHints reports whether the lower case of p (as strings.ToLower has
@@ -172,6 +195,17 @@ func scanHints[T string | []byte](a *hintAutomaton, s T) (first, second bool) {
 		}
 	}
 	return seen&1 != 0, seen&2 != 0
+}
+
+// endsWithPhotoDate recognises a one-sentence wire photo caption, which
+// ends with its place and date and names no weekday.
+func endsWithPhotoDate(p string) bool {
+	if n := len(p); n > 300 || n < 8 || p[n-1] != '.' || p[n-2] < '0' || p[n-2] > '9' || !photoDateRe.MatchString(p) {
+		return false
+	}
+	m := photoDateRe.FindString(p)
+	w := strings.TrimRight(m[:strings.IndexByte(m, ' ')], ",")
+	return !stampWords[strings.ToLower(w)] && !stopWords[strings.ToLower(w)]
 }
 
 // isTagLine recognises keyword lists: "Tags: flooding, Joe Biden" whatever

@@ -31,6 +31,10 @@ const (
 // the who-what-where of a news report and gets its own vector.
 const leadSentences = 2
 
+// leaderParagraphs is how many opening paragraphs may hold a dateline or
+// stamp even after prose: a photo caption often comes first.
+const leaderParagraphs = 3
+
 // A Document is an analysed article.
 type Document struct {
 	Article article.Article
@@ -85,17 +89,38 @@ type Removed struct {
 
 // Analyze turns an article into a Document. It is a pure function.
 func Analyze(a article.Article) Document {
-	d := Document{Article: a, Headline: a.Title}
-	for i, p := range splitParagraphs(a.Text) {
+	d := Document{Article: a, Headline: cleanHeadline(a.Title)}
+	first, inProse := true, false
+	for i, p := range splitParagraphs(untokenize(a.Text)) {
+		if !inProse || i < leaderParagraphs {
+			// Furniture opens a story: a byline, a dateline, a stamp,
+			// alone or run into the lead, perhaps after a caption.
+			rest, cut, why := stripLeader(p)
+			if cut != "" {
+				d.Noise = append(d.Noise, Removed{Text: cut, Why: why})
+			}
+			if p = rest; p == "" {
+				continue
+			}
+		}
 		why := classify(p)
-		if why == Heading && i == 0 && d.Headline == "" && !looksLikeDateLine(p) {
+		if why == Heading && first && d.Headline == "" && !looksLikeDateLine(p) && !strings.HasPrefix(p, "(") {
 			d.Headline = p
 		}
+		first = false
 		if why != Prose {
 			d.Noise = append(d.Noise, Removed{Text: p, Why: why})
 			continue
 		}
-		d.Sentences = append(d.Sentences, SplitSentences(p)...)
+		inProse = true
+		for _, s := range SplitSentences(p) {
+			parts := splitRunTogether(s)
+			if d.Headline == "" && len(d.Sentences) == 0 && len(parts) > 1 && isRunInHeading(parts[0]) {
+				// The article's heading lost its line break.
+				d.Headline, parts = parts[0], parts[1:]
+			}
+			d.Sentences = append(d.Sentences, parts...)
+		}
 	}
 	prose := strings.Join(d.Sentences, "\n")
 	d.vectors(prose)
@@ -227,6 +252,28 @@ func (d *Document) dates(prose string) {
 			d.Days = append(d.Days, m.Date)
 		}
 	}
+}
+
+// isRunInHeading reports whether the text before a run-together break
+// (see splitRunTogether) opening an article reads as its heading: a few
+// words without sentence punctuation.
+func isRunInHeading(s string) bool {
+	n := wordCountOf(s)
+	return n >= 3 && n <= 20 && !endsLikeSentence(s)
+}
+
+// cleanHeadline undoes tokenisation in a given title and drops one that is
+// page furniture (a time stamp, a byline), which names no happening.
+func cleanHeadline(t string) string {
+	t = strings.TrimSpace(untokenize(t))
+	if rest, cut, _ := stripLeader(t); cut != "" && wordCountOf(rest) >= 3 {
+		// "27/09/2013 - Turkmenistan to hold elections"
+		t = rest
+	}
+	if t != "" && IsFurniture(t) {
+		return ""
+	}
+	return t
 }
 
 // looksLikeDateLine recognises a dateline such as "Tuesday, March 3, 2009",

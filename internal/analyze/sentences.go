@@ -118,3 +118,36 @@ func isSentenceOpener(text string) bool {
 	}
 	return stopWords[strings.ToLower(w)]
 }
+
+// runTogetherOpeners are the words that, capitalised between two lower-case
+// words with no punctuation before them, start a new sentence: a heading or
+// caption that lost its line break runs into the text ("... many feared
+// dead The earthquake is the worst ..."). Names that start with them ("The
+// Hague", "told The Associated Press") are followed by a capital.
+var runTogetherOpeners = map[string]bool{"The": true, "He": true, "She": true, "They": true, "We": true, "It": true}
+
+// splitRunTogether splits a sentence where a heading or caption ran into
+// it without punctuation (see runTogetherOpeners).
+func splitRunTogether(s string) []string {
+	var out []string
+	start := 0
+	prevLower := false
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] != ' ' {
+			j++
+		}
+		w := s[i:j]
+		if prevLower && runTogetherOpeners[w] && i > start && nextIsLower(s[j:]) && j < len(s) {
+			out = append(out, strings.TrimSpace(s[start:i]))
+			start = i
+		}
+		r, _ := utf8.DecodeLastRuneInString(w)
+		prevLower = unicode.IsLower(r)
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		i = j
+	}
+	return append(out, strings.TrimSpace(s[start:]))
+}

@@ -342,9 +342,12 @@ type detail struct {
 	headline, url, author string
 	date, eventDay        time.Time
 	dateSource            analyze.DateSource
-	sentences             []string        // nil once the event is retired
-	entities              []entity.Entity // nil once the event is retired
-	days                  []int32         // the days it mentions (Unix days), counted in its event's
+	sentences             []string // nil once the event is retired
+	// captions are the photo captions of an article without a headline,
+	// for its event's title (see analyze.Document.Captions).
+	captions []string
+	entities []entity.Entity // nil once the event is retired
+	days     []int32         // the days it mentions (Unix days), counted in its event's
 }
 
 func detailOf(d *analyze.Document) *detail {
@@ -359,6 +362,9 @@ func detailOf(d *analyze.Document) *detail {
 	}
 	for _, day := range d.Days {
 		m.days = append(m.days, int32(day.Unix()/86400))
+	}
+	if d.Headline == "" {
+		m.captions = d.Captions()
 	}
 	for i := range m.entities {
 		e := d.Entities[i]

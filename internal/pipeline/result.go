@@ -87,7 +87,7 @@ func (p *Pipeline) storylineHead(s *storyline.Storyline) report.Storyline {
 	names := mergeEntities(all)
 	return report.Storyline{
 		ID:       StorylineID(s.ID),
-		Title:    titleOf(names, p.cardOf(ids[0]).title),
+		Title:    p.storylineTitle(ids, names),
 		Entities: names[:min(len(names), maxStorylineEntities)],
 		Timeline: TopEntries(p.timeline(ids), maxTimeline),
 	}
@@ -312,7 +312,7 @@ func (p *Pipeline) retire(id int) {
 		return
 	}
 	for _, i := range p.events[id] {
-		p.details[i].sentences, p.details[i].entities = nil, nil
+		p.details[i].sentences, p.details[i].captions, p.details[i].entities = nil, nil, nil
 		delete(p.decisions, i)
 	}
 }
@@ -380,7 +380,7 @@ func (p *Pipeline) event(id int, opt Options) (report.Event, *draft) {
 				continue
 			}
 			if m := p.details[i]; m != nil {
-				d.sources = append(d.sources, summarize.Source{Article: p.ids.id(int(i)), Headline: m.headline, Sentences: m.sentences})
+				d.sources = append(d.sources, summarize.Source{Article: p.ids.id(int(i)), Headline: m.headline, Sentences: m.sentences, Captions: m.captions})
 				d.entities = append(d.entities, m.entities)
 			}
 			r := p.records[i]
@@ -654,6 +654,24 @@ func argmax[K comparable](m map[K]int, better func(a, b K) bool) K {
 		}
 	}
 	return best
+}
+
+// storylineTitle names a storyline after what it is about: the title of
+// its most reported event (the most articles that are not copies; the
+// earliest among equals), which says what happened where a list of names
+// may hold a tagger's mistakes. A storyline whose events have no title is
+// named after its main actors and places (see titleOf).
+func (p *Pipeline) storylineTitle(ids []int, names []report.Entity) string {
+	best, most := "", -1
+	for _, id := range ids {
+		if c := p.cardOf(id); c.title != "" && c.reports > most {
+			best, most = c.title, c.reports
+		}
+	}
+	if best != "" {
+		return best
+	}
+	return titleOf(names, "")
 }
 
 // titleOf names a storyline after its main actors and places, in the

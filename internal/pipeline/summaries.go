@@ -75,7 +75,7 @@ func EvaluateSummaries(cfg Config, docs []analyze.Document, refs []SummaryRefere
 
 		srcs := make([]summarize.Source, len(members))
 		for i, d := range members {
-			srcs[i] = summarize.Source{Article: d.Article.ID, Headline: d.Headline, Sentences: d.Sentences}
+			srcs[i] = summarize.Source{Article: d.Article.ID, Headline: d.Headline, Sentences: d.Sentences, Captions: d.Captions()}
 		}
 		sents = sents[:0]
 		for _, s := range summarize.Summary(srcs, cfg.SummarySentences) {

@@ -5,6 +5,7 @@ package summarize
 import (
 	"cmp"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -18,6 +19,10 @@ type Source struct {
 	Article   string
 	Headline  string
 	Sentences []string
+	// Captions are what the article's photos show (see
+	// analyze.CaptionText): candidates for a title when no article has a
+	// headline, never summary sentences.
+	Captions []string
 }
 
 // A Sentence is a summary sentence and the article it came from.
@@ -33,8 +38,16 @@ const (
 	LeadWindow = 12
 	// mmrLambda trades centrality against novelty when picking sentences.
 	mmrLambda = 0.7
-	minWords  = 6
-	maxWords  = 60
+	// MaxRedundancy is the most two summary sentences may share: the
+	// cosine of their term vectors. Past it the second says again what the
+	// first said ("Putin visited Syria on Tuesday" three ways).
+	MaxRedundancy = 0.55
+	// coveredWeight is what is left of a term's weight in the event's
+	// centroid once a picked sentence has said it: the next sentence is
+	// central by what it adds, not by repeating the first.
+	coveredWeight = 0.7
+	minWords      = 6
+	maxWords      = 60
 )
 
 type candidate struct {
@@ -42,7 +55,6 @@ type candidate struct {
 	vec      vector
 	source   int
 	position int
-	score    float64
 }
 
 // Summary picks up to n sentences that are central to the event and say
@@ -71,11 +83,6 @@ func Summary(srcs []Source, n int) []Sentence {
 		return nil
 	}
 	centroid := unitOf(sum)
-	for i := range cands {
-		c := &cands[i]
-		// Leads carry the news; later sentences carry background.
-		c.score = dot(c.vec, centroid) * (1 + 0.5/float64(1+c.position))
-	}
 	var picked []candidate
 	used := make([]bool, len(cands))
 	for len(picked) < n {
@@ -88,11 +95,12 @@ func Summary(srcs []Source, n int) []Sentence {
 			for _, p := range picked {
 				redundancy = math.Max(redundancy, dot(c.vec, p.vec))
 			}
-			if redundancy > 0.6 {
+			if redundancy > MaxRedundancy {
 				continue
 			}
-			s := mmrLambda*c.score - (1-mmrLambda)*redundancy
-			if s > bestScore {
+			// Leads carry the news; later sentences carry background.
+			score := dot(c.vec, centroid) * (1 + 0.5/float64(1+c.position))
+			if s := mmrLambda*score - (1-mmrLambda)*redundancy; s > bestScore {
 				best, bestScore = i, s
 			}
 		}
@@ -101,6 +109,7 @@ func Summary(srcs []Source, n int) []Sentence {
 		}
 		used[best] = true
 		picked = append(picked, cands[best])
+		centroid = covered(centroid, cands[best].vec)
 	}
 	slices.SortStableFunc(picked, func(a, b candidate) int {
 		if c := cmp.Compare(a.position, b.position); c != 0 {
@@ -115,10 +124,45 @@ func Summary(srcs []Source, n int) []Sentence {
 	return out
 }
 
-// Title chooses an event's headline: the article headline closest to what
-// all its articles say, or, when none has one, the most central lead
-// sentence cut to headline length.
+// covered returns the centroid with the terms of a picked sentence
+// down-weighted (see coveredWeight), the picked one's terms being said.
+func covered(centroid, picked vector) vector {
+	out := make(vector, len(centroid))
+	copy(out, centroid)
+	for i, j := 0, 0; i < len(out) && j < len(picked); {
+		switch {
+		case out[i].id < picked[j].id:
+			i++
+		case out[i].id > picked[j].id:
+			j++
+		default:
+			out[i].w *= coveredWeight
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// Title chooses an event's title. Where any article has a headline it is
+// the most representative headline: the one closest to what the other
+// articles' headlines and leads say. Otherwise it is the sentence that best
+// states the happening, cut to headline length: among the opening sentences
+// and photo captions of every article, the one closest to what they all say,
+// early in its article, and not background (an earlier year), a quotation
+// or page furniture.
 func Title(srcs []Source) string {
+	if h := bestHeadline(srcs); h != "" {
+		return h
+	}
+	return bestStatement(srcs)
+}
+
+// titleSentences is how many opening sentences of each article may state
+// its happening.
+const titleSentences = 5
+
+func bestHeadline(srcs []Source) string {
 	sum := map[uint64]float64{}
 	for _, s := range srcs {
 		for _, t := range unit(s.Headline + " " + strings.Join(first(s.Sentences, 3), " ")) {
@@ -129,27 +173,98 @@ func Title(srcs []Source) string {
 	best, bestScore := "", -1.0
 	for _, s := range srcs {
 		h := strings.TrimSpace(s.Headline)
-		if n := wordCount(h); n < 3 || n > 25 {
+		if n := wordCount(h); n < 3 || n > 25 || analyze.IsFurniture(h) {
 			continue
 		}
 		if sc := dot(unit(h), centroid); sc > bestScore {
 			best, bestScore = h, sc
 		}
 	}
-	if best != "" {
-		return best
-	}
+	return best
+}
+
+// A statement is a sentence or caption that may state an event's
+// happening.
+type statement struct {
+	text     string
+	vec      vector
+	position int
+}
+
+func bestStatement(srcs []Source) string {
+	var cands []statement
+	sum := map[uint64]float64{}
 	for _, s := range srcs {
-		for _, sent := range first(s.Sentences, 2) {
-			if wordCount(sent) < minWords {
-				continue
-			}
-			if sc := dot(unit(sent), centroid); sc > bestScore {
-				best, bestScore = sent, sc
-			}
+		var all []string
+		for pi, text := range first(s.Sentences, titleSentences) {
+			all = append(all, text)
+			cands = append(cands, statement{text, unit(text), pi})
+		}
+		for _, text := range s.Captions {
+			all = append(all, text)
+			// A caption says what its photo shows, as a second lead
+			// sentence would.
+			cands = append(cands, statement{text, unit(text), 1})
+		}
+		for _, t := range unit(strings.Join(all, " ")) {
+			sum[t.id] += t.w
 		}
 	}
-	return Shorten(best, 14)
+	centroid := unitOf(sum)
+	best, bestScore := "", 0.0
+	for _, c := range cands {
+		if wordCount(c.text) < minWords || strings.HasSuffix(strings.TrimSpace(c.text), "?") || analyze.IsFurniture(c.text) {
+			continue
+		}
+		sc := dot(c.vec, centroid) * (1 + 0.5/float64(1+c.position)) * statementWeight(c.text)
+		if sc > bestScore {
+			best, bestScore = c.text, sc
+		}
+	}
+	return Shorten(headlineStyle(best), titleWords)
+}
+
+// titleWords is how long a title cut from a sentence may be.
+const titleWords = 14
+
+var (
+	// yearRe finds a year; fullDateYearRe one that ends a full date,
+	// "Sept. 13, 2021". A lead dates its happening by day ("on Monday");
+	// a bare year ("in September 2015", "since 2013") recalls the past.
+	yearRe         = regexp.MustCompile(`\b(?:1[89]|20)\d\d\b`)
+	fullDateYearRe = regexp.MustCompile(`\d{1,2},\s+(?:1[89]|20)\d\d\b`)
+)
+
+// statementWeight discounts sentences that do not state the happening:
+// background that recalls an earlier year, and quotations, which report
+// what someone said about it.
+func statementWeight(s string) float64 {
+	w := 1.0
+	if hasBackgroundYear(s) {
+		w *= 0.5
+	}
+	if r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s)); strings.ContainsRune(`"“'‘`, r) {
+		w *= 0.6
+	}
+	return w
+}
+
+// hasBackgroundYear reports whether s names a year outside a full date.
+func hasBackgroundYear(s string) bool {
+	return len(yearRe.FindAllStringIndex(s, -1)) > len(fullDateYearRe.FindAllStringIndex(s, -1))
+}
+
+// officeRe finds a name after its office, "Russian President Vladimir
+// Putin": a headline names the person alone.
+var officeRe = regexp.MustCompile(`\b(?:\p{Lu}\p{L}*(?:an|ese|ish|ch|i) |U\.S\. |US |UK )?(?:President|Prime Minister|Premier|Chancellor|Foreign Minister|Defen[cs]e Minister|Minister|Secretary of State|Secretary|Governor|Senator|Mayor|King|Queen|Pope|Chairman|General|Gen\.|Gov\.|Sen\.|Rep\.|Dr\.|Mr\.|Mrs\.|Ms\.) ((?:[\p{L}'’.\-]*\p{Lu}[\p{L}'’.\-]*)(?: [\p{L}'’.\-]*\p{Lu}[\p{L}'’.\-]*)+)`)
+
+// headlineStyle shortens a sentence the way headlines do, when it is
+// longer than a title may be: people are named without their office.
+func headlineStyle(s string) string {
+	if wordCount(s) <= titleWords {
+		return s
+	}
+	return officeRe.ReplaceAllString(s, "$1")
 }
 
 // Shorten cuts a sentence to about maxWords words, preferring to stop at a

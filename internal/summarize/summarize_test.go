@@ -246,7 +246,7 @@ func TestTitle(t *testing.T) {
 		{
 			name: "no headline: the lead sentence, shortened",
 			srcs: []Source{src("a", "", "Monday, Sept. 13, 2021\n"+lead+"\nHe met firefighters and local officials.")},
-			want: "President Joe Biden toured the damage left by the Caldor fire in California on…",
+			want: "Joe Biden toured the damage left by the Caldor fire in California on Monday…",
 		},
 		{
 			name: "too short and too long headlines are ignored",
@@ -255,7 +255,37 @@ func TestTitle(t *testing.T) {
 				{Article: "b", Headline: strings.Repeat("fire ", 26), Sentences: body},
 				{Article: "c", Sentences: []string{"Biden tours California fire damage and calls for climate action."}},
 			},
-			want: "Biden tours California fire damage and calls for climate action",
+			// Two articles open with the lead: it states what they agree on.
+			want: "Joe Biden toured the damage left by the Caldor fire in California on Monday…",
+		},
+		{
+			name: "headline that is page furniture is passed over",
+			srcs: []Source{
+				{Article: "a", Headline: "Page last updated at 15:47 GMT, Friday, 22 January 2010", Sentences: body},
+				{Article: "b", Headline: real, Sentences: body},
+			},
+			want: real,
+		},
+		{
+			name: "no headline: a caption states the happening over background and quotes",
+			srcs: []Source{{
+				Article: "a",
+				Sentences: []string{
+					"Russia joined the conflict in September 2015, when the army appeared close to collapse, and has since tipped the balance.",
+					"\u201cI am happy to be here, six years after our joint operations,\u201d the TV quoted the visitor as saying.",
+					"The visitor has made very few trips abroad since the conflict began.",
+				},
+				Captions: []string{"Russian President Vladimir Putin sits with Syrian President Bashar Assad during their meeting in the Kremlin in Moscow, Russia"},
+			}},
+			want: "Vladimir Putin sits with Bashar Assad during their meeting in the Kremlin in Moscow…",
+		},
+		{
+			name: "no headline: the sentence most articles agree on, not one article's background",
+			srcs: []Source{
+				{Article: "a", Sentences: []string{"The dam was built in 1962 and last inspected in 2019 by state engineers.", "A dam burst on Tuesday and flooded three villages in the valley below."}},
+				{Article: "b", Sentences: []string{"Three villages were flooded on Tuesday after a dam burst upstream."}},
+			},
+			want: "Three villages were flooded on Tuesday after a dam burst upstream",
 		},
 		{
 			name: "nothing to go on",
@@ -269,6 +299,60 @@ func TestTitle(t *testing.T) {
 				t.Errorf("Title = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSummaryRedundancy gives three outlets' leads that state one happening
+// in other words, and a detail each: the summary states the happening once
+// and spends its other sentences on the details.
+func TestSummaryRedundancy(t *testing.T) {
+	srcs := []Source{
+		{Article: "a", Sentences: []string{
+			"Russian President Vladimir Putin visited Syria on Tuesday to meet with President Bashar al-Assad amid escalating tensions between Iran and the U.S.",
+			"Kremlin spokesman Dmitry Peskov said the two leaders were presented with military reports on the situation in Syria.",
+		}},
+		{Article: "b", Sentences: []string{
+			"Russian President Vladimir Putin made a rare visit to Syria on Tuesday where he held talks with his Syrian counterpart, Bashar al-Assad.",
+			"It was his first trip to the war-hit country since his visit to the Khmeimim airbase in Latakia province.",
+		}},
+		{Article: "c", Sentences: []string{
+			"Russian President Vladimir Putin met Tuesday with Syrian President Bashar al-Assad less than a week after the United States killed a top Iranian commander.",
+			"Putin met with Assad at the Russian military headquarters in Damascus, where the two men heard military reports.",
+		}},
+	}
+	got := Summary(srcs, 4)
+	if len(got) < 3 {
+		t.Fatalf("got %d sentences, want at least 3: %q", len(got), got)
+	}
+	leads := 0
+	for i, a := range got {
+		if strings.Contains(a.Text, "Tuesday") {
+			leads++
+		}
+		for _, b := range got[i+1:] {
+			if c := dot(unit(a.Text), unit(b.Text)); c > MaxRedundancy {
+				t.Errorf("cosine %.2f > %.2f between %q and %q", c, MaxRedundancy, a.Text, b.Text)
+			}
+		}
+	}
+	if leads != 1 {
+		t.Errorf("the Tuesday visit is stated %d times, want once: %q", leads, got)
+	}
+}
+
+func TestHeadlineStyle(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Russian President Vladimir Putin sits with Syrian President Bashar al-Assad during their meeting in the Kremlin in Moscow", "Vladimir Putin sits with Bashar al-Assad during their meeting in the Kremlin in Moscow"},
+		{"U.S. Secretary of State Antony Blinken flew to Kyiv on Thursday for talks with officials about the war and its aftermath", "Antony Blinken flew to Kyiv on Thursday for talks with officials about the war and its aftermath"},
+		// Short enough already: the office stays.
+		{"President Joe Biden toured the fire damage", "President Joe Biden toured the fire damage"},
+		// An office without a name after it stays.
+		{"The President said on Monday that the new rules for the border would take effect within the next two weeks", "The President said on Monday that the new rules for the border would take effect within the next two weeks"},
+	}
+	for _, tt := range tests {
+		if got := headlineStyle(tt.in); got != tt.want {
+			t.Errorf("headlineStyle(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
