@@ -178,6 +178,9 @@ func printEventDetails(w io.Writer, indent string, e report.Event, explain bool)
 			if x.NewEvent {
 				verdict = "new event"
 			}
+			if x.MovedFrom != "" {
+				verdict = "moved from " + x.MovedFrom + ", " + verdict
+			}
 			fmt.Fprintf(w, "%s    %s: best %s p=%.3f (body %.3f, lead %.3f, entities %.3f, days %.0f) join from %.2f, %d candidates\n",
 				indent, verdict, x.BestCandidate, x.Similarity, x.Body, x.Lead, x.Entities, x.DaysApart, x.Threshold, x.Candidates)
 			if len(x.Contributions) > 0 {

@@ -174,6 +174,10 @@ type Placement struct {
 	Candidates int        `json:"candidates"`
 	Best       Components `json:"best"`           // the best candidate's similarity
 	BestEvent  int        `json:"best_candidate"` // -1 when there was none
+	// Revised is set on a decision taken again later (see Move), which
+	// moved the article from event From.
+	Revised bool `json:"revised,omitempty"`
+	From    int  `json:"from,omitempty"`
 }
 
 // NewPlacer returns an empty Placer. It decides with cfg.Model, or with the

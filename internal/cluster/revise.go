@@ -117,7 +117,7 @@ func (p *Placer) reconsider(m *member) {
 	if to == m.event {
 		return
 	}
-	pl := Placement{Article: m.id, Event: to, New: fresh, Candidates: len(cands), BestEvent: -1}
+	pl := Placement{Article: m.id, Event: to, New: fresh, Candidates: len(cands), BestEvent: -1, Revised: true, From: m.event}
 	if best >= 0 {
 		pl.Best, pl.BestEvent = comps[best], int(cands[best])
 	}

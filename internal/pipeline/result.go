@@ -516,6 +516,9 @@ func (p *Pipeline) explain(pl cluster.Placement) *report.Explain {
 	if pl.BestEvent >= 0 {
 		x.BestCandidate = EventID(pl.BestEvent)
 	}
+	if pl.Revised {
+		x.MovedFrom = EventID(pl.From)
+	}
 	return x
 }
 

@@ -82,7 +82,10 @@ type Article struct {
 
 // Explain tells why an article landed where it did.
 type Explain struct {
-	NewEvent      bool    `json:"new_event"`
+	NewEvent bool `json:"new_event"`
+	// MovedFrom names the event the article was first placed in, when a
+	// later revision moved it.
+	MovedFrom     string  `json:"moved_from,omitempty"`
 	Candidates    int     `json:"candidates"`
 	BestCandidate string  `json:"best_candidate,omitempty"`
 	Body          float64 `json:"body"`
