@@ -201,6 +201,12 @@ func (in *Ingester) place(arts []article.Article, docs []analyze.Document, batch
 	// this batch needs for its report.
 	ch := in.p.Changes()
 	batch.Events, batch.Storylines, batch.Touched, batch.Removed = ch.Events, ch.Storylines, ch.Touched, ch.Removed
+	for _, m := range ch.Moved {
+		batch.Moves = append(batch.Moves, store.Move{Article: m.Article, Event: m.Event, Storyline: m.Storyline, Explain: m.Explain})
+	}
+	for _, m := range ch.Merged {
+		batch.Merged = append(batch.Merged, store.Merge{From: m.From, Into: m.Into})
+	}
 	if settle {
 		batch.Storylines = append(batch.Storylines, in.p.SettleStorylines()...)
 	}

@@ -153,7 +153,12 @@ type Changed struct {
 }
 
 // A Moved article is one placed earlier that now belongs to another event.
-type Moved struct{ Article, Event, Storyline string }
+// Explain, set when the article was moved on its own (not with its whole
+// event), explains the decision that moved it.
+type Moved struct {
+	Article, Event, Storyline string
+	Explain                   *report.Explain
+}
 
 // A Merged event no longer exists: its articles belong to event Into.
 type Merged struct{ From, Into string }
@@ -165,7 +170,11 @@ func (p *Pipeline) Changes() Changed {
 	for _, i := range slices.Sorted(maps.Keys(p.moved)) {
 		ev := int(p.records[i].event)
 		sid, _ := p.linker.Of(ev)
-		ch.Moved = append(ch.Moved, Moved{Article: p.ids.id(int(i)), Event: EventID(ev), Storyline: StorylineID(sid)})
+		m := Moved{Article: p.ids.id(int(i)), Event: EventID(ev), Storyline: StorylineID(sid)}
+		if pl, ok := p.decisions[i]; ok && pl.Revised && p.duplicateOf(int(i)) == "" {
+			m.Explain = p.explain(pl)
+		}
+		ch.Moved = append(ch.Moved, m)
 	}
 	clear(p.moved)
 	ch.Merged, p.merged = p.merged, nil
@@ -264,6 +273,8 @@ func (p *Pipeline) DoubtHeads() {
 func (p *Pipeline) DiscardChanges() {
 	clear(p.dirtyEvents)
 	clear(p.dirtyStorylines)
+	clear(p.moved)
+	p.merged = nil
 	p.slimRetired()
 }
 

@@ -157,6 +157,9 @@ func (s *server) listEvents(w http.ResponseWriter, r *http.Request) {
 func (s *server) getEvent(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	e, err := s.st.Event(r.Context(), id)
+	if s.movedEvent(w, r, id, err, "/api/events/") {
+		return
+	}
 	if err != nil {
 		s.failure(w, r, "event "+strconv.Quote(id), err)
 		return

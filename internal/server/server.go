@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -224,6 +225,22 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	}
 	return http.StatusInternalServerError
+}
+
+// movedEvent answers a request for an event that is not stored because it
+// merged into another (err is the store's answer for id) with a permanent
+// redirect to prefix plus the event it is part of now, and reports whether
+// it did: links to a merged event keep leading to its articles.
+func (s *server) movedEvent(w http.ResponseWriter, r *http.Request, id string, err error, prefix string) bool {
+	if !errors.Is(err, store.ErrNotFound) {
+		return false
+	}
+	into, rerr := s.st.Redirect(r.Context(), id)
+	if rerr != nil {
+		return false // not merged, or the lookup failed: the 404 stands
+	}
+	http.Redirect(w, r, prefix+url.PathEscape(into), http.StatusMovedPermanently)
+	return true
 }
 
 // failure answers a store error on the API. what names the thing asked for

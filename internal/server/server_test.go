@@ -616,3 +616,38 @@ func TestPostReadOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestMergedEventRedirects merges a stored event into another, as revised
+// placement does, and follows its old links: the API and the page answer
+// with a permanent redirect to the event its articles are in now.
+func TestMergedEventRedirects(t *testing.T) {
+	srv, st := loaded(t)
+	events := allEvents(t, srv)
+	if len(events) < 2 {
+		t.Fatalf("the fixture gave %d events, want two to merge", len(events))
+	}
+	from, into := events[0], events[1]
+	var moves []store.Move
+	for _, a := range from.Articles {
+		moves = append(moves, store.Move{Article: a.ID, Event: into.ID, Storyline: into.Storyline})
+	}
+	if err := st.Commit(context.Background(), store.Batch{Moves: moves, Merged: []store.Merge{{From: from.ID, Into: into.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, prefix := range []string{"/api/events/", "/events/"} {
+		resp, err := noFollow.Get(srv.URL + prefix + from.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusMovedPermanently || loc != prefix+into.ID {
+			t.Errorf("GET %s%s: %d to %q, want 301 to %s%s", prefix, from.ID, resp.StatusCode, loc, prefix, into.ID)
+		}
+	}
+	var got report.Event
+	getJSON(t, srv.URL+"/api/events/"+from.ID, http.StatusOK, &got)
+	if got.ID != into.ID || len(got.Articles) != len(from.Articles)+len(into.Articles) {
+		t.Errorf("following the redirect gave event %s with %d articles, want %s with %d", got.ID, len(got.Articles), into.ID, len(from.Articles)+len(into.Articles))
+	}
+}

@@ -236,6 +236,9 @@ type eventPageView struct {
 func (s *server) eventPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	e, err := s.st.Event(r.Context(), id)
+	if s.movedEvent(w, r, id, err, "/events/") {
+		return
+	}
 	if err != nil {
 		s.storeErrorPage(w, r, "event "+strconv.Quote(id), err)
 		return

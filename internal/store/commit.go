@@ -86,6 +86,23 @@ func check(b Batch) error {
 			return fmt.Errorf("store: commit event %s: date %q is not YYYY-MM-DD: %w", e.ID, *e.Date, ErrInvalid)
 		}
 	}
+	merged := map[string]bool{}
+	for i, m := range b.Merged {
+		if m.From == "" || m.Into == "" || m.From == m.Into {
+			return fmt.Errorf("store: commit merge #%d (%q into %q): needs two different event ids: %w", i, m.From, m.Into, ErrInvalid)
+		}
+		merged[m.From] = true
+	}
+	for _, e := range b.Events {
+		if merged[e.ID] {
+			return fmt.Errorf("store: commit event %s: the batch merges it into another: %w", e.ID, ErrInvalid)
+		}
+	}
+	for i, m := range b.Moves {
+		if m.Article == "" || m.Event == "" {
+			return fmt.Errorf("store: commit move #%d (article %q to event %q): empty id: %w", i, m.Article, m.Event, ErrInvalid)
+		}
+	}
 	for i, sl := range b.Storylines {
 		if sl.ID == "" {
 			return fmt.Errorf("store: commit storyline #%d (%q): empty id: %w", i, sl.Title, ErrInvalid)
@@ -127,6 +144,14 @@ func (w *writer) write(ctx context.Context, b Batch) error {
 	}
 	if err := w.articles(ctx, b.Articles); err != nil {
 		return err
+	}
+	if err := w.moves(ctx, b.Moves); err != nil {
+		return err
+	}
+	for _, m := range b.Merged {
+		if err := w.merge(ctx, m); err != nil {
+			return fmt.Errorf("store: commit merge of event %s into %s: %w", m.From, m.Into, err)
+		}
 	}
 	for _, e := range b.Events {
 		if err := w.event(ctx, e); err != nil {
@@ -182,6 +207,47 @@ func (w *writer) articles(ctx context.Context, arts []Article) error {
 			a.DuplicateOf, explain, a.Text, a.Lang, a.Origin, added.UnixNano(), a.Raw.Title, a.Raw.Date, searchText(a.Title), a.Author)
 		if err != nil {
 			return fmt.Errorf("store: commit article %s: %w", a.ID, err)
+		}
+	}
+	return nil
+}
+
+// moves files stored articles under their new events.
+func (w *writer) moves(ctx context.Context, moves []Move) error {
+	for _, m := range moves {
+		var err error
+		if m.Explain == nil {
+			err = w.exec(ctx, `UPDATE articles SET event_id = ?, storyline = ? WHERE id = ?`, m.Event, m.Storyline, m.Article)
+		} else {
+			var j []byte
+			if j, err = json.Marshal(m.Explain); err == nil {
+				err = w.exec(ctx, `UPDATE articles SET event_id = ?, storyline = ?, explain = ? WHERE id = ?`, m.Event, m.Storyline, string(j), m.Article)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("store: commit move of article %s to event %s: %w", m.Article, m.Event, err)
+		}
+	}
+	return nil
+}
+
+// merge deletes event m.From and leaves a redirect to m.Into in its place.
+// Articles still filed under From follow it, so that no article is left
+// under an event that is gone even if the batch did not list its move.
+func (w *writer) merge(ctx context.Context, m Merge) error {
+	for _, q := range []struct {
+		query string
+		args  []any
+	}{
+		{`UPDATE articles SET event_id = ? WHERE event_id = ?`, []any{m.Into, m.From}},
+		{`DELETE FROM event_entities WHERE event_id = ?`, []any{m.From}},
+		{`DELETE FROM events WHERE id = ?`, []any{m.From}},
+		// Earlier merges into From now lead to Into: one hop from any id.
+		{`UPDATE event_redirects SET target = ? WHERE target = ?`, []any{m.Into, m.From}},
+		{`INSERT INTO event_redirects (id, target) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET target = excluded.target`, []any{m.From, m.Into}},
+	} {
+		if err := w.exec(ctx, q.query, q.args...); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -243,6 +243,13 @@ var migrations = []migration{
 		PRIMARY KEY (name, key)
 	);
 	DROP TABLE entity_names;`, rows: spellEntities},
+	// 5: events merged into others by revised placement, so that their
+	// ids keep leading somewhere (Store.Redirect).
+	{sql: `CREATE TABLE event_redirects (
+		id TEXT PRIMARY KEY, -- the merged event
+		target TEXT NOT NULL -- the event its articles belong to now
+	);
+	CREATE INDEX event_redirects_target ON event_redirects (target);`},
 }
 
 // spellEntities fills entity_spellings from the stored entities: the lines

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -203,6 +204,19 @@ func (s *db) Event(ctx context.Context, id string) (report.Event, error) {
 		return report.Event{}, fmt.Errorf("store: event %s: %w", id, err)
 	}
 	return events[0], nil
+}
+
+// Redirect returns where a merged event's articles are now.
+func (s *db) Redirect(ctx context.Context, id string) (string, error) {
+	var target string
+	err := s.QueryRowContext(ctx, s.rebind(`SELECT target FROM event_redirects WHERE id = ?`), id).Scan(&target)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: redirect of event %s: %w", id, err)
+	}
+	return target, nil
 }
 
 // Events returns the events q selects.

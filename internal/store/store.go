@@ -67,6 +67,10 @@ type Store interface {
 	// in the order they were first stored: the order to replay them in. A
 	// limit of 0 means 50; it is not capped.
 	Articles(ctx context.Context, after int64, limit int) ([]Article, error)
+	// Redirect returns the id of the event that a merged event's articles
+	// now belong to (see Batch.Merged), following later merges; it returns
+	// ErrNotFound when id was never merged away.
+	Redirect(ctx context.Context, id string) (string, error)
 	// Stats counts what is stored.
 	Stats(ctx context.Context) (Stats, error)
 	// Close releases the database.
@@ -74,7 +78,7 @@ type Store interface {
 }
 
 // A Batch is what one ingestion step produced. Commit applies, in order:
-// Removed, Articles, Events, Storylines, Touched, State.
+// Removed, Articles, Moves, Merged, Events, Storylines, Touched, State.
 type Batch struct {
 	// Articles are newly placed articles. An article id already stored is
 	// replaced (an upsert), so committing the same article twice is
@@ -84,6 +88,15 @@ type Batch struct {
 	// replaces the stored event with its id. Their Articles field is
 	// ignored: an event's articles are those whose Event names it.
 	Events []report.Event
+	// Moves are stored articles whose placement was revised: each now
+	// belongs to another event (see cluster.Move).
+	Moves []Move
+	// Merged are events that no longer exist, their articles having joined
+	// another: each is deleted, and Redirect answers for its id from then
+	// on. The batch moves the merged event's articles (Moves) and carries
+	// the event they joined (Events) unless it is stored and unchanged; an
+	// event of Events may not be one that the batch merges away.
+	Merged []Merge
 	// Storylines are the storylines created or changed, each replacing the
 	// stored one with its id. Their Events field is ignored: an event's
 	// storyline is the one its report in Events names, so an event that
@@ -111,6 +124,16 @@ type Batch struct {
 	// its successor wrote.
 	PositionFrom int64
 }
+
+// A Move says where a stored article belongs now. Explain, when not nil,
+// replaces the stored explanation of its placement.
+type Move struct {
+	Article, Event, Storyline string
+	Explain                   *report.Explain
+}
+
+// A Merge says that event From is now part of event Into.
+type Merge struct{ From, Into string }
 
 // An Article is a report.Article plus what the store keeps besides.
 type Article struct {

@@ -211,6 +211,7 @@ func testStore(t *testing.T, open func(t *testing.T) Store) {
 		{"Rewrite", testRewrite},
 		{"Membership", testMembership},
 		{"Removed", testRemoved},
+		{"Merged", testMerged},
 		{"State", testState},
 		{"Position", testPosition},
 		{"EventQuery", testEventQuery},
@@ -422,6 +423,67 @@ func testRemoved(t *testing.T, s Store) {
 		t.Fatal(err)
 	}
 	eq(t, "recreated s1 title", sl.Title, "Fresh")
+}
+
+// testMerged revises placements: an article moves on its own, then its old
+// event merges into another, which later merges into a third. Merged ids
+// are gone and redirect to where their articles are, in one hop.
+func testMerged(t *testing.T, s Store) {
+	ctx := t.Context()
+	commit(t, s, Batch{
+		Articles: []Article{article("a1", "e1", "One"), article("a2", "e1", "Two"), article("a3", "e2", "Three"), article("a4", "e3", "Four")},
+		Events: []report.Event{
+			event("e1", "s1", "One", nil, entity("Berlin", "place", 2)),
+			event("e2", "s2", "Two", nil), event("e3", "s1", "Three", nil),
+		},
+		Storylines: []report.Storyline{storyline("s1", "S1"), storyline("s2", "S2")},
+	})
+	moved := &report.Explain{Similarity: 0.9, MovedFrom: "e1"}
+	commit(t, s, Batch{
+		Moves:  []Move{{Article: "a2", Event: "e2", Storyline: "s2", Explain: moved}},
+		Events: []report.Event{event("e1", "s1", "One", nil, entity("Berlin", "place", 1)), event("e2", "s2", "Two", nil)},
+	})
+	a2, err := s.Article(ctx, "a2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "moved a2", []any{a2.Event, a2.Storyline, a2.Explain}, []any{"e2", "s2", moved})
+	// e1 merges into e2; a1's move is not listed: the merge takes it along.
+	commit(t, s, Batch{
+		Merged:  []Merge{{From: "e1", Into: "e2"}},
+		Events:  []report.Event{event("e2", "s2", "Two", nil, entity("Berlin", "place", 2))},
+		Removed: []string{"s1"}, Storylines: []report.Storyline{storyline("s3", "S3")},
+	})
+	commit(t, s, Batch{
+		Merged: []Merge{{From: "e2", Into: "e3"}}, Removed: []string{"s2"},
+		Events: []report.Event{event("e3", "s3", "Three", nil, entity("Berlin", "place", 2))},
+		Moves:  []Move{{Article: "a1", Event: "e3", Storyline: "s3"}, {Article: "a2", Event: "e3", Storyline: "s3"}, {Article: "a3", Event: "e3", Storyline: "s3"}},
+	})
+	for _, id := range []string{"e1", "e2"} {
+		if _, err := s.Event(ctx, id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Event(%s) after its merge: err = %v, want ErrNotFound", id, err)
+		}
+		into, err := s.Redirect(ctx, id)
+		eq(t, "redirect of "+id, []any{into, err}, []any{"e3", error(nil)})
+	}
+	if _, err := s.Redirect(ctx, "e3"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Redirect(e3), never merged: err = %v, want ErrNotFound", err)
+	}
+	e3, err := s.Event(ctx, "e3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "e3 articles", articleIDs(e3.Articles), []string{"a1", "a2", "a3", "a4"})
+	evs, err := s.Events(ctx, EventQuery{Entity: "berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "events of berlin", eventIDs(evs), []string{"e3"})
+	stats, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "stats", stats, Stats{Articles: 4, Events: 1, Storylines: 1})
 }
 
 func testState(t *testing.T, s Store) {
@@ -745,6 +807,9 @@ func testRejected(t *testing.T, s Store) {
 		{"bad event date", Batch{Events: []report.Event{event("e7", "s1", "x", day("24-01-01"))}}, "event e7"},
 		{"empty storyline id", Batch{Storylines: []report.Storyline{storyline("", "Anon")}}, `storyline #0 ("Anon")`},
 		{"empty removed id", Batch{Removed: []string{"s1", ""}}, "removed storyline #1"},
+		{"merge into itself", Batch{Articles: good, Merged: []Merge{{From: "e1", Into: "e1"}}}, "merge #0"},
+		{"merged event written", Batch{Merged: []Merge{{From: "e1", Into: "e2"}}, Events: []report.Event{event("e1", "s1", "x", nil)}}, "event e1"},
+		{"move without event", Batch{Moves: []Move{{Article: "a1"}}}, "move #0"},
 		// Written after the good articles: the transaction must roll them back.
 		{"NUL in text", Batch{Articles: append(good, bad), Removed: []string{"s1"}, State: []byte("after")}, "article n3"},
 		{"invalid UTF-8 in entity", Batch{
